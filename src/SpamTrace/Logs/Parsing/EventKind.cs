@@ -1,0 +1,95 @@
+namespace SpamTrace.Logs.Parsing;
+
+/// <summary>What one log line says. Which <see cref="LogEvent"/> fields are filled is documented per kind.</summary>
+public enum EventKind : byte
+{
+    /// <summary>Not recognised: counted and sampled, never silently dropped.</summary>
+    Unknown = 0,
+    /// <summary>Recognised but carries nothing the analysis needs (master start, tls detail, statistics...).</summary>
+    Ignored,
+
+    // smtpd (any syslog_name: postfix/submission/smtpd, postfix-out/smtpd...)
+    /// <summary>connect from host[ip]: ClientName, ClientIp.</summary>
+    SmtpdConnect,
+    /// <summary>disconnect from host[ip] ... commands: ClientName, ClientIp, Text = the command counters.</summary>
+    SmtpdDisconnect,
+    /// <summary>QID: client=host[ip]:port, sasl_method=, sasl_username=, sasl_sender=, orig_queue_id=, orig_client=.</summary>
+    SmtpdClient,
+    /// <summary>NOQUEUE|QID: reject|discard|hold|filter|redirect|warn: STAGE from host[ip]: CODE DSN TEXT; from=&lt;&gt; to=&lt;&gt; proto= helo=. Text = reason, Code, Action (Proto stage in Detail).</summary>
+    SmtpdReject,
+    /// <summary>warning: host[ip]: SASL METHOD authentication failed: ...; sasl_username=user. ClientName, ClientIp, SaslMethod, SaslUser, Text.</summary>
+    SaslAuthFailed,
+
+    /// <summary>pickup: QID: uid=N from=&lt;sender&gt;: Uid, From.</summary>
+    PickupUid,
+    /// <summary>cleanup: QID: message-id=&lt;id&gt; (also resent-message-id): MessageId.</summary>
+    CleanupMessageId,
+    /// <summary>cleanup: QID: info|warning|reject|hold|discard|redirect|filter|replace|prepend: header|body TEXT from host[ip]; from=&lt;&gt; to=&lt;&gt; proto= helo=: reason. Action, Text (header/body text), ClientName, ClientIp, From, To, Helo, Proto, Detail (optional reason).</summary>
+    CleanupAction,
+    /// <summary>cleanup: milter-reject and other milter actions, same fields as CleanupAction.</summary>
+    MilterAction,
+
+    /// <summary>qmgr: QID: from=&lt;s&gt;, size=N, nrcpt=N (queue active): From, Size, Nrcpt.</summary>
+    QmgrFrom,
+    /// <summary>qmgr: QID: removed.</summary>
+    QmgrRemoved,
+    /// <summary>qmgr: QID: from=&lt;s&gt;, status=expired, returned to sender: From.</summary>
+    QmgrExpired,
+    /// <summary>qmgr: QID: skipped, still being delivered.</summary>
+    QmgrSkipped,
+
+    /// <summary>smtp/lmtp/local/virtual/pipe/error/retry/discard: QID: to=&lt;r&gt;, orig_to=, relay=, conn_use=, delay=, delays=, dsn=, status=X (reply). To, OrigTo, Relay, Delay, Delays, Dsn, Status, Reply, OtherQueueId ("queued as X" / "forwarded as X" inside the reply).</summary>
+    Delivery,
+    /// <summary>smtp: QID: host H[ip] said|refused to talk to me: ... ; or lost connection/conversation with ... while ... : Relay, Reply. Also "connect to H[ip]:25: Connection refused" without QID.</summary>
+    SmtpProblem,
+
+    /// <summary>bounce: QID: sender non-delivery notification: NEWID. OtherQueueId.</summary>
+    BounceNotice,
+    /// <summary>bounce: QID: sender delay notification: NEWID. OtherQueueId.</summary>
+    DelayNotice,
+    /// <summary>bounce: QID: sender delivery status notification: NEWID (DSN SUCCESS, trace). OtherQueueId.</summary>
+    SuccessNotice,
+    /// <summary>bounce: QID: postmaster non-delivery notification: NEWID. OtherQueueId.</summary>
+    PostmasterNotice,
+
+    /// <summary>postsuper: QID: placed on hold. Also counted summaries ("Placed on hold: N messages") as Ignored.</summary>
+    PostsuperHold,
+    /// <summary>postsuper: QID: released from hold.</summary>
+    PostsuperRelease,
+    /// <summary>postsuper: QID: requeued.</summary>
+    PostsuperRequeue,
+    /// <summary>postsuper: QID: removed.</summary>
+    PostsuperDelete,
+
+    /// <summary>anvil: statistics: max connection rate 5/60s for (smtp:1.2.3.4) at ... : ClientIp, Text.</summary>
+    AnvilStatistics,
+
+    /// <summary>postscreen: CONNECT/PASS NEW/PASS OLD/DNSBL rank/PREGREET/HANGUP/DISCONNECT/NOQUEUE reject: ClientIp, Action (the postscreen verb), Text.</summary>
+    PostscreenEvent,
+
+    /// <summary>amavis: (ID) Passed|Blocked CATEGORY {...}, [ip]:port &lt;from&gt; -&gt; &lt;to&gt;,..., Queue-ID: QID, Message-ID: &lt;id&gt;, ..., queued_as: NEWID. QueueId (the parent), OtherQueueId (queued_as), From, To (first or comma list), ClientIp, MessageId, Action ("Passed"/"Blocked"), Text (category).</summary>
+    AmavisResult,
+
+    /// <summary>dovecot: auth: ... (user,ip): password mismatch|unknown user; imap-login/pop3-login: Disconnected (auth failed...): SaslUser, ClientIp, Text.</summary>
+    DovecotAuthFailure,
+    /// <summary>dovecot: imap-login|pop3-login|submission-login: Login: user=&lt;u&gt;, ..., rip=ip: SaslUser, ClientIp.</summary>
+    DovecotLogin,
+
+    /// <summary>Any other postfix warning/fatal/panic line: Text.</summary>
+    PostfixWarning,
+}
+
+/// <summary>The status= of a delivery line.</summary>
+public enum DeliveryStatus : byte
+{
+    None = 0,
+    Sent,
+    Deferred,
+    Bounced,
+    Expired,
+    /// <summary>Address verification / sendmail -bv: deliverable.</summary>
+    Deliverable,
+    Undeliverable,
+    SoftBounce,
+    Other,
+}
