@@ -8,6 +8,8 @@ results="$root/artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
 
+"$root/deps/install.sh"
+
 dotnet build SpamTrace.slnx -c Release --nologo -v quiet
 
 status=0
