@@ -20,7 +20,12 @@ internal static class PostfixPayloadParser
             {
                 return EventKind.SaslAuthFailed;
             }
-            return Warning(line, p, level, ref ev);
+            Warning(line, p, level, ref ev);
+            if (daemon is PostfixDaemon.Smtpd or PostfixDaemon.Postscreen)
+            {
+                WarningClient.Find(line, p + level, ref ev);
+            }
+            return EventKind.PostfixWarning;
         }
 
         int qid = QueueIdParser.MatchWithColon(line, p);
@@ -57,7 +62,7 @@ internal static class PostfixPayloadParser
             // Any daemon may report a recipient's fate in the delivery format (qmgr for dead transports, cleanup for verify).
             kind = DeliveryParser.ParseDelivery(line, p, ref ev);
         }
-        if (kind == EventKind.Unknown && !hasQueueId && !noQueue && IsVerboseTrace(line, p))
+        if (kind == EventKind.Unknown && !hasQueueId && !noQueue && (IsVerboseTrace(line, p) || IsAnyDaemonNote(line, p)))
         {
             kind = EventKind.Ignored;
         }
@@ -75,7 +80,7 @@ internal static class PostfixPayloadParser
     };
 
     /// <summary>PostfixWarning: Action = the level, Text = the message, QueueId when the message starts with one.</summary>
-    private static EventKind Warning(ReadOnlySpan<byte> line, int p, int level, ref LogEvent ev)
+    private static void Warning(ReadOnlySpan<byte> line, int p, int level, ref LogEvent ev)
     {
         ev.Action = LineSpan.Range(p, p + level - 2);
         int text = p + level;
@@ -83,10 +88,16 @@ internal static class PostfixPayloadParser
         if (qid > 0)
         {
             ev.QueueId = LineSpan.Range(text, text + qid);
+            text += qid + 1;
         }
         ev.Text = LineSpan.Trimmed(line, text, line.Length);
-        return EventKind.PostfixWarning;
     }
+
+    /// <summary>Notes any Postfix daemon can write that carry nothing for the analysis.</summary>
+    private static bool IsAnyDaemonNote(ReadOnlySpan<byte> line, int p) =>
+        (LineSpan.At(line, p, "table "u8) && LineSpan.Find(line, p, " has changed -- restarting"u8) > 0)
+        || LineSpan.At(line, p, "using backwards-compatible default setting"u8)
+        || LineSpan.At(line, p, "Postfix is using backwards-compatible"u8);
 
     /// <summary>
     /// Postfix run with -v logs function traces: "name_with_underscore: ...". They carry nothing for the analysis;

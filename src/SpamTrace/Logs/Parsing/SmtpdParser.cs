@@ -15,7 +15,17 @@ internal static class SmtpdParser
         }
         if (noQueue)
         {
-            return RejectParser.TryParse(line, p, ref ev) ? EventKind.SmtpdReject : EventKind.Unknown;
+            if (RejectParser.TryParse(line, p, ref ev))
+            {
+                return EventKind.SmtpdReject;
+            }
+            ev.Action = ev.Detail = ev.Code = ev.Text = default;
+            if (IsIgnoredSessionNote(line, p))
+            {
+                HostAddress.FindClient(line, p, line.Length, ref ev);
+                return EventKind.Ignored;
+            }
+            return EventKind.Unknown;
         }
         if (LineSpan.At(line, p, "connect from "u8))
         {
