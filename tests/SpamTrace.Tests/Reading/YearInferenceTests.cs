@@ -93,6 +93,13 @@ public sealed class YearInferenceTests
     }
 
     [Fact]
+    public void AFileThatJumpsBackAndForthDoesNotDriftIntoTheFuture()
+    {
+        var times = Times("Aug 31 10:00:00 mx x: a\nFeb 25 10:00:00 mx x: b\nAug 30 10:00:00 mx x: c\nJan  5 10:00:00 mx x: d\n", new DateTime(2024, 9, 1, 0, 0, 0, DateTimeKind.Utc));
+        Assert.All(times, t => Assert.True(t <= new DateTime(2024, 9, 1), $"{t} is after the file was written"));
+    }
+
+    [Fact]
     public void February29FindsALeapYear()
     {
         var times = Times("Feb 29 12:00:00 mx x: a\nMar  1 12:00:00 mx x: b\n", new DateTime(2025, 6, 1, 0, 0, 0, DateTimeKind.Utc));

@@ -67,7 +67,9 @@ internal sealed class YearResolver(DateTime referenceWallClock)
         {
             if (TicksIn(time, year) is { } ticks && ticks >= floor)
             {
-                return year;
+                // A file that jumps back and forth (lines pasted together, not a log) must not drift
+                // into the future year after year: the file's time stays the upper bound.
+                return ticks <= referenceWallClock.Ticks + Slack ? year : FirstYear(time);
             }
         }
         return _year;
