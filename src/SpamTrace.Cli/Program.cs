@@ -18,5 +18,7 @@ app.Configure(config =>
     // Policy service.
 
     // Lab and maintenance helpers.
+    config.AddCommand<SpamTrace.Cli.Commands.ScanCommand>("scan")
+        .WithDescription("Read and parse logs end to end: inputs, bytes, lines, events by kind, unknown lines, errors, MB/s.");
 });
 return app.Run(args);
