@@ -14,6 +14,8 @@ app.Configure(config =>
     // Diagnosis: name the source of outbound spam.
 
     // Queue and containment.
+    config.AddCommand<SpamTrace.Cli.Commands.QueueCommand>("queue")
+        .WithDescription("Summarise the Postfix queue(s): senders, SASL users, uids, recipient domains, age, why mail is stuck.");
 
     // Policy service.
 
