@@ -14,6 +14,10 @@ app.Configure(config =>
     // Diagnosis: name the source of outbound spam.
 
     // Queue and containment.
+    config.AddCommand<SpamTrace.Cli.Commands.QueueCommand>("queue")
+        .WithDescription("Summarise the Postfix queue(s): senders, SASL users, uids, recipient domains, age, why mail is stuck.");
+    config.AddCommand<SpamTrace.Cli.Commands.ContainCommand>("contain")
+        .WithDescription("Hold a culprit's queued mail and block it from sending more: dry run by default, --apply, --undo.");
 
     // Policy service.
     config.AddBranch("policy", policy =>
