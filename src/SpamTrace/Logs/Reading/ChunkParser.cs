@@ -5,7 +5,7 @@ namespace SpamTrace.Logs.Reading;
 /// <summary>The parsing stage, run on the worker threads: one event per line of a chunk.</summary>
 internal static class ChunkParser
 {
-    public static void Parse(LogChunk chunk, int maxLineLength)
+    public static void Parse(LogChunk chunk, int maxLineLength, LineParser parse)
     {
         var buffer = chunk.Buffer;
         var events = chunk.Events;
@@ -35,7 +35,7 @@ internal static class ChunkParser
             ev.LineNumber = lineNumber++;
             try
             {
-                PostfixLineParser.Parse(buffer.AsSpan(start, lineLength), ref ev);
+                parse(buffer.AsSpan(start, lineLength), ref ev);
             }
             catch (Exception)
             {

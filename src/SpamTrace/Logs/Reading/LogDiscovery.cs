@@ -8,6 +8,9 @@ namespace SpamTrace.Logs.Reading;
 public static class LogDiscovery
 {
     public const string StdinPath = "-";
+
+    /// <summary>Also stdin: Spectre.Console.Cli takes a lone "-" for an option, so commands accept this spelling too.</summary>
+    public const string StdinDevice = "/dev/stdin";
     public const string DefaultLogRoot = "/var/log";
 
     /// <summary>The live file names of the mail log families, most complete first.</summary>
@@ -42,7 +45,7 @@ public static class LogDiscovery
         }
         foreach (var path in paths)
         {
-            if (path == StdinPath)
+            if (path is StdinPath or StdinDevice)
             {
                 files.Add(StdinPath);
             }

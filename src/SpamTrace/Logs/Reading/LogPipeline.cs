@@ -79,7 +79,7 @@ public sealed class LogPipeline
             {
                 foreach (var chunk in work.GetConsumingEnumerable(stop.Token))
                 {
-                    ChunkParser.Parse(chunk, _options.MaxLineLength);
+                    ChunkParser.Parse(chunk, _options.MaxLineLength, _options.ParseLine);
                     lock (_gate)
                     {
                         _ready[chunk.Sequence % _poolSize] = chunk;

@@ -1,4 +1,9 @@
+using SpamTrace.Logs.Parsing;
+
 namespace SpamTrace.Logs.Reading;
+
+/// <summary>The shape of <see cref="PostfixLineParser.Parse"/>.</summary>
+internal delegate bool LineParser(ReadOnlySpan<byte> line, ref LogEvent ev);
 
 /// <summary>Sizes of the reading pipeline; the defaults suit a 1 GB log on a small server.</summary>
 public sealed class LogPipelineOptions
@@ -26,6 +31,9 @@ public sealed class LogPipelineOptions
 
     /// <summary>The reference time for year-less timestamps read from stdin (tests pin it).</summary>
     public DateTime? NowUtc { get; init; }
+
+    /// <summary>The line parser; tests substitute one to control timing and timestamps.</summary>
+    internal LineParser ParseLine { get; init; } = PostfixLineParser.Parse;
 
     internal int EffectivePoolSize => PoolSize ?? (2 * Math.Max(1, Workers)) + 2;
 

@@ -4,6 +4,7 @@ namespace SpamTrace.Logs.Reading;
 internal sealed class ReplayStream(byte[] head, int headLength, Stream rest) : Stream
 {
     private int _headPosition;
+    private long _position;
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -14,9 +15,12 @@ internal sealed class ReplayStream(byte[] head, int headLength, Stream rest) : S
             var n = Math.Min(buffer.Length, headLength - _headPosition);
             head.AsSpan(_headPosition, n).CopyTo(buffer);
             _headPosition += n;
+            _position += n;
             return n;
         }
-        return rest.Read(buffer);
+        var read = rest.Read(buffer);
+        _position += read;
+        return read;
     }
 
     /// <summary>Reads until <paramref name="buffer"/> is full or the stream ends.</summary>
@@ -48,7 +52,8 @@ internal sealed class ReplayStream(byte[] head, int headLength, Stream rest) : S
     public override bool CanSeek => false;
     public override bool CanWrite => false;
     public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    /// <summary>Bytes read so far (some decoders ask, e.g. SharpCompress's XZStream).</summary>
+    public override long Position { get => _position; set => throw new NotSupportedException(); }
     public override void Flush() { }
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();

@@ -5,15 +5,18 @@ namespace SpamTrace.Logs.Reading;
 /// <summary>
 /// Completes classic syslog timestamps ("Mar 23 05:01:52", no year) of one input, line by line in order.
 /// The first dated line takes the latest year that does not put it after the file's last write (the log
-/// cannot end in the future); each later line takes the year, among the previous one and its neighbours,
-/// that puts it closest to the line before, so Dec 31 -> Jan 1 moves to the next year while a line logged
-/// a second out of order across New Year does not. A single file spanning more than a year is not
-/// supported (logs rotate long before).
+/// cannot end in the future); each later line takes the earliest year, among the previous one and its
+/// neighbours, that does not put it more than a day before the line before: Dec 31 -> Jan 1 moves to the
+/// next year, a line logged a second out of order across New Year stays in the old one, and months of
+/// silence do not confuse it. A single file spanning more than a year is not supported (logs rotate long before).
 /// </summary>
 internal sealed class YearResolver(DateTime referenceWallClock)
 {
     /// <summary>The file time is UTC, the log's clock local: allow for the widest time zone.</summary>
     private static readonly long Slack = TimeSpan.FromHours(15).Ticks;
+
+    /// <summary>How far a line may go back in time and still be taken as out of order rather than a new year (merged sources, DST).</summary>
+    private static readonly long Backwards = TimeSpan.FromDays(1).Ticks;
 
     private int _year;
     private byte _month;
@@ -32,7 +35,7 @@ internal sealed class YearResolver(DateTime referenceWallClock)
             _previousTicks = time.Ticks;
             return;
         }
-        var year = _year == 0 ? FirstYear(time) : ClosestYear(time);
+        var year = _year == 0 ? FirstYear(time) : NextYear(time);
         if (year == 0 || !time.ResolveYear(year))
         {
             return;
@@ -56,19 +59,20 @@ internal sealed class YearResolver(DateTime referenceWallClock)
         return 0;
     }
 
-    private int ClosestYear(LogTimestamp time)
+    /// <summary>The earliest of last year, this year and next year that does not go back in time (beyond a tolerance).</summary>
+    private int NextYear(LogTimestamp time)
     {
-        var best = 0;
-        var bestDistance = long.MaxValue;
+        var floor = _previousTicks - Backwards;
         for (var year = _year - 1; year <= _year + 1; year++)
         {
-            if (TicksIn(time, year) is { } ticks && Math.Abs(ticks - _previousTicks) < bestDistance)
+            if (TicksIn(time, year) is { } ticks && ticks >= floor)
             {
-                best = year;
-                bestDistance = Math.Abs(ticks - _previousTicks);
+                // A file that jumps back and forth (lines pasted together, not a log) must not drift
+                // into the future year after year: the file's time stays the upper bound.
+                return ticks <= referenceWallClock.Ticks + Slack ? year : FirstYear(time);
             }
         }
-        return best;
+        return _year;
     }
 
     private static long? TicksIn(LogTimestamp time, int year) =>
