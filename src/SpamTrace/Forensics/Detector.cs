@@ -166,7 +166,7 @@ public static class Detector
         {
             ev.Add(new("burst", $"volume jumped far above its own baseline from {b:yyyy-MM-dd HH:mm} UTC", 15, false));
         }
-        if (globalBurst is { } g && s.FirstSeenUtc >= g)
+        if (globalBurst is { } g && g - o.FirstSeenUtc >= TimeSpan.FromHours(1) && s.FirstSeenUtc >= g)
         {
             ev.Add(new("new-in-burst", $"first seen at {s.FirstSeenUtc:yyyy-MM-dd HH:mm} UTC, after the outbound burst began: a new origin", 10, false));
         }
