@@ -42,6 +42,10 @@ public sealed class DiagnoseCommand : Command<DiagnoseCommand.Settings>
         [Description("A `postqueue -j` snapshot: count what each culprit still has waiting in the queue.")]
         public string? Queue { get; init; }
 
+        [CommandOption("--passwd <FILE>")]
+        [Description("The log host's /etc/passwd, to name uids of a log from another machine (default: this machine's, for its own logs).")]
+        public string? Passwd { get; init; }
+
         [CommandOption("--sample")]
         [Description("Run on the bundled sample incident (a real Postfix lab log) instead of this machine's logs.")]
         public bool Sample { get; init; }
@@ -72,10 +76,11 @@ public sealed class DiagnoseCommand : Command<DiagnoseCommand.Settings>
             throw new UserFacingException("diagnose: no log to read");
         }
 
+        var uids = settings.Passwd is null ? UidNames.FromSystem() : UidNames.FromFile(settings.Passwd);
         DiagnoseRun run;
         try
         {
-            run = WithProgress(stderr, settings, options, o => DiagnoseService.Run(inputs, o, UidNames.FromSystem(), settings.Queue, sourceNote, cancellationToken));
+            run = WithProgress(stderr, settings, options, o => DiagnoseService.Run(inputs, o, uids, settings.Queue, sourceNote, cancellationToken));
         }
         catch (InvalidDataException e)
         {

@@ -141,6 +141,7 @@ public static class DiagnoseJsonWriter
         }
         w.WriteStartObject("details");
         w.WriteString("user_name", s.UserName);
+        w.WriteString("main_script", a.MainScript);
         w.WriteNumber("client_ips", s.ClientIps.Count);
         w.WriteNumber("networks", s.Networks.Count);
         w.WriteNumber("senders", s.Senders.Count);

@@ -73,13 +73,17 @@ public sealed class DiagnoseTerminalRenderer(IAnsiConsole console)
         if (d.Providers.Count > 0)
         {
             console.WriteLine();
-            var table = new Table { Title = new TableTitle("Who blocks us") }.AddColumns("provider", "class", "rules", "refusals", "share", "since", "next step");
+            var table = new Table { Title = new TableTitle("Who blocks us") }.AddColumns("provider", "class", "rules", "refusals", "of outbound", "since");
             foreach (var p in d.Providers.Take(10))
             {
                 table.AddRow(E(p.Provider), E(p.Class.ToString().ToLowerInvariant()), E(string.Join(", ", p.Rules)), p.Refusals.ToString(CultureInfo.InvariantCulture),
-                    Detector.Pct(p.ShareOfOutbound), T(p.FirstUtc), E((p.Advice ?? "") + (p.Link is null ? "" : " " + p.Link)));
+                    Detector.Pct(p.ShareOfOutbound), T(p.FirstUtc));
             }
             console.Write(table);
+            foreach (var p in d.Providers.Take(10).Where(p => p.Advice is not null))
+            {
+                console.MarkupLine($"  [bold]{E(p.Provider)}[/]: {E(p.Advice)}{(p.Link is null ? "" : $" [dim]{E(p.Link)}[/]")}");
+            }
         }
 
         var others = d.Origins.Where(o => !o.IsCulprit).Take(8).ToList();
