@@ -40,22 +40,25 @@ fi
 cat "$log" "$slice_log" >/dev/null   # warm the page cache: we compare parsing, not the disk
 
 bytes() { stat -c %s "$1"; }
-# run NAME INPUT CMD...: best wall time of $repeat runs, highest peak RSS.
+# run NAME INPUT CMD...: best wall time of $repeat runs with that run's CPU time (user + sys), highest peak RSS.
+# The machine may be shared: CPU seconds say what the work costs whatever the load, wall seconds what a user waits.
 results=()
 run() {
   local name="$1" input="$2"; shift 2
-  local best="" rss=0 t m
+  local best="" cpu="" rss=0 t m u s
   for ((i = 0; i < repeat; i++)); do
-    /usr/bin/time -f "%e %M" -o "$dir/time.out" "$@" >"$dir/$name.out" 2>"$dir/$name.err" || true
-    read -r t m <"$dir/time.out"
-    if [[ -z "$best" ]] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then best="$t"; fi
+    /usr/bin/time -f "%e %M %U %S" -o "$dir/time.out" "$@" >"$dir/$name.out" 2>"$dir/$name.err" || true
+    read -r t m u s <"$dir/time.out"
+    if [[ -z "$best" ]] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+      best="$t"; cpu=$(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }')
+    fi
     ((m > rss)) && rss="$m"
   done
-  results+=("$name $(bytes "$input") $best $rss")
-  echo "  $name: ${best}s" >&2
+  results+=("$name $(bytes "$input") $best $cpu $rss")
+  echo "  $name: ${best}s wall, ${cpu}s CPU" >&2
 }
 
-echo "timing (best of $repeat; machine load: $(cut -d' ' -f1-3 /proc/loadavg))..." >&2
+echo "timing (best of $repeat; load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores)..." >&2
 run "spamtrace-scan" "$log" dotnet "$cli" scan "$log"
 run "spamtrace-scan-1-thread" "$log" dotnet "$cli" scan --workers 1 "$log"
 run "grep-c" "$log" grep -c ' postfix/' "$log"
@@ -67,13 +70,15 @@ repeat="$pflog_repeat"
 echo
 echo "log: $log ($(numfmt --to=si "$(bytes "$log")")B, $(grep -c '' "$log") lines), slice for pflogsumm: $(numfmt --to=si "$(bytes "$slice_log")")B"
 grep -E '^(bytes|lines|unknown|errors):' "$dir/spamtrace-scan.out" | sed 's/^/spamtrace scan: /'
-printf '%-26s %10s %9s %10s %12s\n' tool "input MB" seconds "MB/s" "peak RSS MB"
+printf '%-26s %9s %8s %8s %8s %10s %6s %12s\n' tool "input MB" "wall s" "CPU s" "MB/s" "MB/CPU-s" cores "peak RSS MB"
 declare -A mbps
 for r in "${results[@]}"; do
-  read -r name input secs rss <<<"$r"
+  read -r name input secs cpu rss <<<"$r"
   rate=$(awk -v b="$input" -v s="$secs" 'BEGIN { printf "%.0f", (s > 0 ? b / s / 1e6 : 0) }')
   mbps[$name]="$rate"
-  printf '%-26s %10.0f %9.2f %10s %12.0f\n' "$name" "$(awk -v b="$input" 'BEGIN { print b / 1e6 }')" "$secs" "$rate" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')"
+  printf '%-26s %9.0f %8.2f %8.2f %8s %10.0f %6.2f %12.0f\n' "$name" "$(awk -v b="$input" 'BEGIN { print b / 1e6 }')" "$secs" "$cpu" "$rate" \
+    "$(awk -v b="$input" -v c="$cpu" 'BEGIN { print (c > 0 ? b / c / 1e6 : 0) }')" "$(awk -v c="$cpu" -v s="$secs" 'BEGIN { print (s > 0 ? c / s : 0) }')" \
+    "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')"
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 echo
