@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using SpamTrace.Logs;
+using SpamTrace.Logs.Correlation;
 using SpamTrace.Logs.Parsing;
 using SpamTrace.Logs.Reading;
 using Spectre.Console.Cli;
@@ -19,6 +21,10 @@ public sealed class ScanCommand : Command<ScanCommand.Settings>
         [CommandOption("--unknown")]
         [Description($"List the unrecognised lines kept as samples (up to 50).")]
         public bool Unknown { get; init; }
+
+        [CommandOption("--parse-only")]
+        [Description("Read and parse only; by default lines are also correlated into message chains.")]
+        public bool ParseOnly { get; init; }
 
         [CommandOption("--workers <N>")]
         [Description("Parsing threads (default: one per core).")]
@@ -39,8 +45,10 @@ public sealed class ScanCommand : Command<ScanCommand.Settings>
 
         var options = new LogPipelineOptions { Workers = settings.Workers ?? Environment.ProcessorCount };
         var consumer = new CountingConsumer();
+        var chains = new ChainCounter();
+        var correlator = new Correlator(chains, new LogEngineOptions());
         var clock = Stopwatch.StartNew();
-        var statistics = LogPipeline.Run(inputs, consumer, options, cancellationToken);
+        var statistics = LogPipeline.Run(inputs, settings.ParseOnly ? consumer : correlator, options, cancellationToken);
         clock.Stop();
 
         var output = Console.Out;
@@ -75,12 +83,16 @@ public sealed class ScanCommand : Command<ScanCommand.Settings>
         }
 
         var errors = discoveryErrors.Concat(statistics.Errors).ToList();
+        if (!settings.ParseOnly)
+        {
+            output.WriteLine(Invariant($"chains: {chains.Chains:N0} ({chains.Outbound:N0} outbound, {chains.Incomplete:N0} incomplete, {chains.Hops:N0} queue files), session events: {chains.SessionEvents:N0}"));
+        }
         output.WriteLine($"errors: {errors.Count}");
         foreach (var error in errors)
         {
             output.WriteLine($"  {TerminalText.Escape(error.ToString())}");
         }
-        if (consumer.Events != statistics.Lines)
+        if (settings.ParseOnly && consumer.Events != statistics.Lines)
         {
             throw new UserFacingException($"internal error: {statistics.Lines} lines read but {consumer.Events} handed on");
         }
@@ -88,4 +100,30 @@ public sealed class ScanCommand : Command<ScanCommand.Settings>
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>Counts what the correlator hands on, so `scan` measures parse + correlate without keeping chains.</summary>
+internal sealed class ChainCounter : ILogObserver
+{
+    public long Chains { get; private set; }
+    public long Outbound { get; private set; }
+    public long Incomplete { get; private set; }
+    public long Hops { get; private set; }
+    public long SessionEvents { get; private set; }
+
+    public void OnChain(MessageChain chain)
+    {
+        Chains++;
+        Hops += chain.Hops.Count;
+        if (chain.IsOutbound)
+        {
+            Outbound++;
+        }
+        if (chain.Incomplete)
+        {
+            Incomplete++;
+        }
+    }
+
+    public void OnSessionEvent(SessionEvent e) => SessionEvents++;
 }

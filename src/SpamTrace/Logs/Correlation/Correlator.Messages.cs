@@ -191,17 +191,24 @@ public sealed partial class Correlator
         {
             return;
         }
+        var forwarded = rcpt.Hop == HopKind.Local && reply is not null && reply.StartsWith("forwarded as", StringComparison.Ordinal);
+        if (rcpt.Hop != HopKind.ContentFilter && !forwarded)
+        {
+            // A remote server's own queue ID ("250 2.0.0 Ok: queued as X" from another Postfix): not ours.
+            rcpt.NextQueueId = Str(line, ev.OtherQueueId);
+            return;
+        }
         var next = Named(host, ev.OtherQueueId.Of(line), ticks);
         rcpt.NextQueueId = next.Record.QueueId;
         if (ReferenceEquals(next, m))
         {
             return;
         }
-        if (rcpt.Hop == HopKind.ContentFilter)
+        if (!forwarded)
         {
             LinkChild(m, next);
         }
-        else if (rcpt.Hop == HopKind.Local && reply is not null && reply.StartsWith("forwarded as", StringComparison.Ordinal))
+        else
         {
             // local(8) .forward/aliases: a new message of its own, attributed as forwarded.
             m.Record.ForwardedQueueIds.Add(next.Record.QueueId);

@@ -18,11 +18,11 @@ public sealed class TraceRenderer(IAnsiConsole console)
             var what = chain.Origin == OriginKind.Forward ? "forward of" : "notification about";
             header += $"  [dim]{what}[/] {E(cause.QueueId)}";
         }
-        console.Write(new Rule(header) { Justification = Justify.Left });
+        console.MarkupLine("── " + header);
         console.MarkupLine($"  [bold]origin[/]  {Origin(root)}");
         var sender = root.Sender ?? chain.Hops.Select(h => h.Sender).FirstOrDefault(s => s is not null);
         var mid = chain.Hops.Select(h => h.MessageId).FirstOrDefault(s => s is not null);
-        console.MarkupLine($"  [bold]sender[/]  <{E(sender ?? "?")}>  message-id {E(mid ?? "?")}  size {root.Size?.ToString(CultureInfo.InvariantCulture) ?? "?"}  nrcpt {root.Nrcpt?.ToString(CultureInfo.InvariantCulture) ?? "?"}");
+        console.MarkupLine($"  [bold]sender[/]  <{E(sender ?? "?")}>  message-id <{E(mid ?? "?")}>  size {root.Size?.ToString(CultureInfo.InvariantCulture) ?? "?"}  nrcpt {root.Nrcpt?.ToString(CultureInfo.InvariantCulture) ?? "?"}");
 
         for (var i = 0; i < chain.Hops.Count; i++)
         {
