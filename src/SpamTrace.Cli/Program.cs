@@ -14,9 +14,29 @@ app.Configure(config =>
     // Diagnosis: name the source of outbound spam.
 
     // Queue and containment.
+    config.AddCommand<SpamTrace.Cli.Commands.QueueCommand>("queue")
+        .WithDescription("Summarise the Postfix queue(s): senders, SASL users, uids, recipient domains, age, why mail is stuck.");
+    config.AddCommand<SpamTrace.Cli.Commands.ContainCommand>("contain")
+        .WithDescription("Hold a culprit's queued mail and block it from sending more: dry run by default, --apply, --undo.");
 
     // Policy service.
+    config.AddBranch("policy", policy =>
+    {
+        policy.SetDescription("Postfix policy service: per-user sending limits and automatic containment of stolen accounts.");
+        policy.AddCommand<SpamTrace.Cli.Commands.PolicyServeCommand>("serve")
+            .WithDescription("Run the policy service (foreground, or under systemd).");
+        policy.AddCommand<SpamTrace.Cli.Commands.PolicyCheckCommand>("check")
+            .WithDescription("Validate the policy config file; errors name the file and line.");
+        policy.AddCommand<SpamTrace.Cli.Commands.PolicyStatusCommand>("status")
+            .WithDescription("Top users by rate, contained accounts and incidents.");
+        policy.AddCommand<SpamTrace.Cli.Commands.PolicyBlockCommand>("block")
+            .WithDescription("Contain an account by hand until it is released.");
+        policy.AddCommand<SpamTrace.Cli.Commands.PolicyReleaseCommand>("release")
+            .WithDescription("End an account's containment.");
+    });
 
     // Lab and maintenance helpers.
+    config.AddCommand<SpamTrace.Cli.Commands.ScanCommand>("scan")
+        .WithDescription("Read and parse logs end to end: inputs, bytes, lines, events by kind, unknown lines, errors, MB/s.");
 });
 return app.Run(args);

@@ -1,0 +1,81 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SpamTrace.Policy.Containment;
+using SpamTrace.Policy.Limits;
+using SpamTrace.Policy.Metrics;
+using SpamTrace.Policy.Store;
+
+namespace SpamTrace.Policy.Serving;
+
+/// <summary>
+/// Runs the policy server under the generic host (foreground or systemd Type=notify). SIGHUP re-reads the config file
+/// and swaps limits, exemptions, containment and notification settings in place: open connections stay open.
+/// Listen addresses and the store type are read at start only.
+/// </summary>
+public sealed class PolicyHostedService(PolicyConfig config, ILoggerFactory loggerFactory) : IHostedService, IDisposable
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger("spamtrace.policy");
+    private IPolicyStore? _store;
+    private PolicyServer? _server;
+    private PosixSignalRegistration? _hangup;
+
+    public PolicyServer? Server => _server;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _store = await StoreFactory.CreateAsync(config.Store, _logger, cancellationToken).ConfigureAwait(false);
+        var engine = new PolicyEngine(config, _store, new IncidentNotifier(), new PolicyMetrics(), _logger);
+        _server = new PolicyServer(engine, _logger);
+        _server.Start();
+        if (!OperatingSystem.IsWindows())
+        {
+            _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+            {
+                context.Cancel = true;
+                Reload(engine);
+            });
+        }
+    }
+
+    private void Reload(PolicyEngine engine)
+    {
+        if (config.SourcePath is null)
+        {
+            return;
+        }
+        try
+        {
+            var fresh = PolicyConfigLoader.Load(config.SourcePath);
+            var old = engine.Config;
+            if (fresh.UnixSocket != old.UnixSocket || fresh.Tcp != old.Tcp || fresh.Store.Kind != old.Store.Kind || fresh.Store.Path != old.Store.Path || fresh.Store.Redis != old.Store.Redis)
+            {
+                _logger.LogWarning("SIGHUP: listen addresses and the store are read at start only; restart the service to change them");
+            }
+            engine.Reload(fresh);
+            _logger.LogInformation("SIGHUP: reloaded {Path}: {Limits} limits, {Exempt} exemptions", config.SourcePath, fresh.Limits.Count, fresh.Exempt.Count);
+        }
+        catch (PolicyConfigException ex)
+        {
+            _logger.LogError("SIGHUP: {Path} is invalid, keeping the running config: {Errors}", config.SourcePath, string.Join("; ", ex.Errors));
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _hangup?.Dispose();
+        _hangup = null;
+        if (_server is not null)
+        {
+            await _server.StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        if (_store is not null)
+        {
+            await _store.DisposeAsync().ConfigureAwait(false);
+            _store = null;
+        }
+        _logger.LogInformation("policy service stopped");
+    }
+
+    public void Dispose() => _hangup?.Dispose();
+}

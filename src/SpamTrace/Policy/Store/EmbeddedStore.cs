@@ -1,0 +1,475 @@
+using System.Collections.Concurrent;
+using SpamTrace.Policy.Containment;
+using SpamTrace.Policy.Limits;
+
+namespace SpamTrace.Policy.Store;
+
+/// <summary>
+/// The default store: counters in process memory, exact under concurrency thanks to striped locks taken in a fixed
+/// order (all counters of one request are checked and updated under their locks together), persisted to SQLite by a
+/// background flush so that counters survive a restart (up to one flush interval) and containment survives always.
+/// </summary>
+public sealed class EmbeddedStore : IPolicyStore
+{
+    private const int StripeCount = 256;
+
+    private readonly ConcurrentDictionary<string, CounterState> _counters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, UserActivity> _users = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ContainedAccount> _contained = new(StringComparer.Ordinal);
+    private readonly List<Incident> _memoryIncidents = [];
+    private readonly object[] _stripes = Enumerable.Range(0, StripeCount).Select(_ => new object()).ToArray();
+    private readonly SqlitePersistence? _db;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _flushLoop;
+    private readonly TimeSpan _flushInterval;
+    private long _nextMemoryIncidentId = 1;
+
+    private sealed class CounterState(LimitAlgorithm algorithm, long windowMs)
+    {
+        public readonly LimitAlgorithm Algorithm = algorithm;
+        public readonly long WindowMs = windowMs;
+        public readonly SlidingCounter Sliding = new();
+        public readonly TokenBucket Bucket = new();
+        public bool Dirty;
+    }
+
+    /// <param name="path">SQLite file, or null for memory only (tests, benchmarks).</param>
+    /// <param name="flushInterval">How often changed counters are written and empty ones forgotten.</param>
+    public EmbeddedStore(string? path, TimeSpan? flushInterval = null)
+    {
+        _flushInterval = flushInterval ?? TimeSpan.FromSeconds(2);
+        if (path is not null)
+        {
+            _db = new SqlitePersistence(path);
+            Load(_db);
+        }
+        _flushLoop = Task.Run(FlushLoopAsync);
+    }
+
+    public int CounterCount => _counters.Count;
+
+    private void Load(SqlitePersistence db)
+    {
+        foreach (var (key, algorithm, windowMs, data) in db.LoadCounters())
+        {
+            var state = new CounterState((LimitAlgorithm)algorithm, windowMs);
+            using var reader = new BinaryReader(new MemoryStream(data));
+            if (state.Algorithm == LimitAlgorithm.Bucket)
+            {
+                state.Bucket.Tokens = reader.ReadDouble();
+                state.Bucket.LastMs = reader.ReadInt64();
+            }
+            else
+            {
+                var n = reader.ReadInt32();
+                for (var i = 0; i < n; i++)
+                {
+                    state.Sliding.Add(reader.ReadInt64(), reader.ReadInt64());
+                }
+            }
+            _counters[key] = state;
+        }
+        foreach (var (user, data) in db.LoadUsers())
+        {
+            _users[user] = DeserializeUser(data);
+        }
+        foreach (var contained in db.LoadContained())
+        {
+            _contained[contained.User] = contained;
+        }
+    }
+
+    public ValueTask<StoreResult> EvaluateAsync(StoreRequest request, CancellationToken cancellationToken)
+    {
+        var result = new StoreResult { FailedCheck = -1, BaselinePerHour = -1 };
+        result.Contained = request.User is not null && _contained.ContainsKey(request.User);
+        if (!result.Contained && request.Checks.Count > 0)
+        {
+            result.FailedCheck = CheckCounters(request);
+        }
+        if (request.User is not null)
+        {
+            TrackUser(request, ref result);
+        }
+        return ValueTask.FromResult(result);
+    }
+
+    private int CheckCounters(StoreRequest request)
+    {
+        var checks = request.Checks;
+        Span<int> stripes = checks.Count <= 32 ? stackalloc int[checks.Count] : new int[checks.Count];
+        for (var i = 0; i < checks.Count; i++)
+        {
+            stripes[i] = (int)((uint)StringComparer.Ordinal.GetHashCode(checks[i].Key) % StripeCount);
+        }
+        stripes.Sort();
+        var taken = 0;
+        try
+        {
+            for (var i = 0; i < stripes.Length; i++)
+            {
+                if (i == 0 || stripes[i] != stripes[i - 1])
+                {
+                    Monitor.Enter(_stripes[stripes[i]]);
+                    stripes[taken++] = stripes[i];
+                }
+            }
+            return CheckLocked(request);
+        }
+        finally
+        {
+            for (var i = taken - 1; i >= 0; i--)
+            {
+                Monitor.Exit(_stripes[stripes[i]]);
+            }
+        }
+    }
+
+    private int CheckLocked(StoreRequest request)
+    {
+        var now = request.NowMs;
+        var checks = request.Checks;
+        for (var i = 0; i < checks.Count; i++)
+        {
+            var check = checks[i];
+            var state = check.Add
+                ? _counters.GetOrAdd(check.Key, static (_, c) => new CounterState(c.Algorithm, c.WindowMs), check)
+                : _counters.GetValueOrDefault(check.Key);
+            if (state is null)
+            {
+                if (check.Weight > check.Max)
+                {
+                    return i;
+                }
+                continue;
+            }
+            if (check.Algorithm == LimitAlgorithm.Bucket)
+            {
+                state.Bucket.Refill(now, check.Max, check.WindowMs);
+                if (state.Bucket.Tokens < check.Weight)
+                {
+                    return i;
+                }
+            }
+            else
+            {
+                state.Sliding.Expire(now - check.WindowMs);
+                if (state.Sliding.Sum + check.Weight > check.Max)
+                {
+                    return i;
+                }
+            }
+        }
+        foreach (var check in checks)
+        {
+            if (check.Add)
+            {
+                var state = _counters[check.Key];
+                if (check.Algorithm == LimitAlgorithm.Bucket)
+                {
+                    state.Bucket.Tokens -= check.Weight;
+                }
+                else
+                {
+                    state.Sliding.Add(now, check.Weight);
+                }
+                state.Dirty = true;
+            }
+        }
+        return -1;
+    }
+
+    private void TrackUser(StoreRequest request, ref StoreResult result)
+    {
+        var now = request.NowMs;
+        var activity = _users.GetOrAdd(request.User!, static (_, n) => new UserActivity { FirstSeenMs = n, CurrentHour = n / 3_600_000 }, now);
+        lock (activity)
+        {
+            var cutoff = now - request.ActivityWindowMs;
+            if (request.ClientIp is not null)
+            {
+                activity.Ips[request.ClientIp] = now;
+            }
+            if (request.ClientNetwork is not null)
+            {
+                activity.Networks[request.ClientNetwork] = now;
+            }
+            result.DistinctIps = UserActivity.Prune(activity.Ips, cutoff);
+            result.DistinctNetworks = UserActivity.Prune(activity.Networks, cutoff);
+            if (result.FailedCheck >= 0)
+            {
+                activity.LimitHits.Enqueue(now);
+            }
+            while (activity.LimitHits.Count > 0 && activity.LimitHits.Peek() <= cutoff)
+            {
+                activity.LimitHits.Dequeue();
+            }
+            result.LimitHits = activity.LimitHits.Count;
+            activity.AdvanceTo(now / 3_600_000);
+            if (request.CountMessage && result.FailedCheck < 0 && !result.Contained)
+            {
+                activity.Hours[(int)(activity.CurrentHour % UserActivity.HistoryHours)]++;
+            }
+            result.HourMessages = activity.LastHourEstimate(now);
+            result.BaselinePerHour = activity.Baseline(now);
+            activity.Dirty = true;
+        }
+    }
+
+    public ValueTask<bool> TryContainAsync(Incident incident, CancellationToken cancellationToken)
+    {
+        lock (_contained)
+        {
+            if (_contained.ContainsKey(incident.User))
+            {
+                return ValueTask.FromResult(false);
+            }
+            if (_db is not null)
+            {
+                incident.Id = _db.Contain(incident);
+            }
+            else
+            {
+                incident.Id = _nextMemoryIncidentId++;
+                _memoryIncidents.Add(incident);
+            }
+            _contained[incident.User] = new ContainedAccount(incident.User, incident.At, incident.Id, incident.Reason);
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    public ValueTask<bool> ReleaseAsync(string user, CancellationToken cancellationToken)
+    {
+        lock (_contained)
+        {
+            var removed = _contained.TryRemove(user, out _);
+            if (_db is not null)
+            {
+                removed |= _db.Release(user);
+            }
+            // A released account starts over: its recent limit hits and IPs would contain it again at once.
+            if (_users.TryGetValue(user, out var activity))
+            {
+                lock (activity)
+                {
+                    activity.LimitHits.Clear();
+                    activity.Ips.Clear();
+                    activity.Networks.Clear();
+                    activity.Hours = new long[UserActivity.HistoryHours];
+                    activity.Dirty = true;
+                }
+            }
+            return ValueTask.FromResult(removed);
+        }
+    }
+
+    public ValueTask<IReadOnlyList<ContainedAccount>> ContainedAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<ContainedAccount>>(_contained.Values.OrderBy(c => c.Since).ToList());
+
+    public ValueTask<IReadOnlyList<Incident>> IncidentsAsync(int max, CancellationToken cancellationToken)
+    {
+        if (_db is not null)
+        {
+            return ValueTask.FromResult<IReadOnlyList<Incident>>(_db.Incidents(max));
+        }
+        lock (_contained)
+        {
+            return ValueTask.FromResult<IReadOnlyList<Incident>>(_memoryIncidents.AsEnumerable().Reverse().Take(max).ToList());
+        }
+    }
+
+    public ValueTask MarkNotifiedAsync(long incidentId, CancellationToken cancellationToken)
+    {
+        _db?.MarkNotified(incidentId);
+        lock (_contained)
+        {
+            foreach (var incident in _memoryIncidents.Where(i => i.Id == incidentId))
+            {
+                incident.Notified = true;
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<IReadOnlyList<UserRate>> TopUsersAsync(int max, long nowMs, CancellationToken cancellationToken)
+    {
+        var rates = new List<UserRate>();
+        foreach (var (user, activity) in _users)
+        {
+            lock (activity)
+            {
+                var messages = activity.LastHourEstimate(nowMs);
+                var ips = activity.Ips.Count(kv => kv.Value > nowMs - 3_600_000);
+                if (messages > 0 || ips > 0)
+                {
+                    rates.Add(new UserRate(user, messages, ips));
+                }
+            }
+        }
+        return ValueTask.FromResult<IReadOnlyList<UserRate>>(rates.OrderByDescending(r => r.MessagesLastHour).ThenByDescending(r => r.DistinctIps).Take(max).ToList());
+    }
+
+    public ValueTask<IReadOnlyList<string>> RecentIpsAsync(string user, long nowMs, long windowMs, CancellationToken cancellationToken)
+    {
+        if (!_users.TryGetValue(user, out var activity))
+        {
+            return ValueTask.FromResult<IReadOnlyList<string>>([]);
+        }
+        lock (activity)
+        {
+            return ValueTask.FromResult<IReadOnlyList<string>>(activity.Ips.Where(kv => kv.Value > nowMs - windowMs).OrderByDescending(kv => kv.Value).Select(kv => kv.Key).ToList());
+        }
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        using var timer = new PeriodicTimer(_flushInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+            {
+                Flush(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Writes changed counters and users to SQLite and forgets counters whose window is empty.</summary>
+    public void Flush(long nowMs)
+    {
+        var changed = new List<(string, int, long, byte[])>();
+        var deleted = new List<string>();
+        foreach (var (key, state) in _counters)
+        {
+            var stripe = _stripes[(uint)StringComparer.Ordinal.GetHashCode(key) % StripeCount];
+            lock (stripe)
+            {
+                var empty = state.Algorithm == LimitAlgorithm.Bucket
+                    ? nowMs - state.Bucket.LastMs > state.WindowMs
+                    : ExpireAndCheckEmpty(state, nowMs);
+                if (empty)
+                {
+                    _counters.TryRemove(key, out _);
+                    deleted.Add(key);
+                    continue;
+                }
+                if (!state.Dirty || _db is null)
+                {
+                    continue;
+                }
+                state.Dirty = false;
+                changed.Add((key, (int)state.Algorithm, state.WindowMs, Serialize(state)));
+            }
+        }
+        var users = new List<(string, byte[])>();
+        foreach (var (user, activity) in _users)
+        {
+            lock (activity)
+            {
+                if (activity.Dirty && _db is not null)
+                {
+                    activity.Dirty = false;
+                    users.Add((user, SerializeUser(activity)));
+                }
+            }
+        }
+        _db?.SaveBatch(changed, deleted, users);
+    }
+
+    private static bool ExpireAndCheckEmpty(CounterState state, long nowMs)
+    {
+        state.Sliding.Expire(nowMs - state.WindowMs);
+        return state.Sliding.Count == 0;
+    }
+
+    private static byte[] Serialize(CounterState state)
+    {
+        var stream = new MemoryStream();
+        using var writer = new BinaryWriter(stream);
+        if (state.Algorithm == LimitAlgorithm.Bucket)
+        {
+            writer.Write(state.Bucket.Tokens);
+            writer.Write(state.Bucket.LastMs);
+        }
+        else
+        {
+            writer.Write(state.Sliding.Count);
+            foreach (var (time, weight) in state.Sliding.Events())
+            {
+                writer.Write(time);
+                writer.Write(weight);
+            }
+        }
+        writer.Flush();
+        return stream.ToArray();
+    }
+
+    private static byte[] SerializeUser(UserActivity activity)
+    {
+        var stream = new MemoryStream();
+        using var writer = new BinaryWriter(stream);
+        writer.Write(activity.FirstSeenMs);
+        writer.Write(activity.CurrentHour);
+        foreach (var h in activity.Hours)
+        {
+            writer.Write(h);
+        }
+        WriteMap(writer, activity.Ips);
+        WriteMap(writer, activity.Networks);
+        writer.Write(activity.LimitHits.Count);
+        foreach (var hit in activity.LimitHits)
+        {
+            writer.Write(hit);
+        }
+        writer.Flush();
+        return stream.ToArray();
+    }
+
+    private static void WriteMap(BinaryWriter writer, Dictionary<string, long> map)
+    {
+        writer.Write(map.Count);
+        foreach (var (key, at) in map)
+        {
+            writer.Write(key);
+            writer.Write(at);
+        }
+    }
+
+    private static UserActivity DeserializeUser(byte[] data)
+    {
+        using var reader = new BinaryReader(new MemoryStream(data));
+        var activity = new UserActivity { FirstSeenMs = reader.ReadInt64(), CurrentHour = reader.ReadInt64() };
+        for (var i = 0; i < UserActivity.HistoryHours; i++)
+        {
+            activity.Hours[i] = reader.ReadInt64();
+        }
+        ReadMap(reader, activity.Ips);
+        ReadMap(reader, activity.Networks);
+        var hits = reader.ReadInt32();
+        for (var i = 0; i < hits; i++)
+        {
+            activity.LimitHits.Enqueue(reader.ReadInt64());
+        }
+        return activity;
+    }
+
+    private static void ReadMap(BinaryReader reader, Dictionary<string, long> map)
+    {
+        var n = reader.ReadInt32();
+        for (var i = 0; i < n; i++)
+        {
+            map[reader.ReadString()] = reader.ReadInt64();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _flushLoop.ConfigureAwait(false);
+        Flush(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        _db?.Dispose();
+        _stop.Dispose();
+    }
+}
