@@ -1,3 +1,9 @@
 using BenchmarkDotNet.Running;
+using SpamTrace.Bench.LogGen;
 
+if (args.Length > 0 && args[0] == "generate")
+{
+    return GenerateCommand.Run(args[1..]);
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

@@ -26,7 +26,7 @@ public static class CliErrors
             IOException => ex.Message,
             _ => $"internal error: {ex.GetType().Name}: {ex.Message} (set SPAMTRACE_DEBUG=1 for details)",
         };
-        var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var stderr = Consoles.Stderr();
         stderr.MarkupLine($"[red]spamtrace:[/] {Markup.Escape(message)}");
         if (Environment.GetEnvironmentVariable("SPAMTRACE_DEBUG") == "1")
         {

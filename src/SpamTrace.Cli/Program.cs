@@ -14,6 +14,10 @@ app.Configure(config =>
     // Diagnosis: name the source of outbound spam.
 
     // Queue and containment.
+    config.AddCommand<SpamTrace.Cli.Commands.QueueCommand>("queue")
+        .WithDescription("Summarise the Postfix queue(s): senders, SASL users, uids, recipient domains, age, why mail is stuck.");
+    config.AddCommand<SpamTrace.Cli.Commands.ContainCommand>("contain")
+        .WithDescription("Hold a culprit's queued mail and block it from sending more: dry run by default, --apply, --undo.");
 
     // Policy service.
     config.AddBranch("policy", policy =>
@@ -32,5 +36,7 @@ app.Configure(config =>
     });
 
     // Lab and maintenance helpers.
+    config.AddCommand<SpamTrace.Cli.Commands.ScanCommand>("scan")
+        .WithDescription("Read and parse logs end to end: inputs, bytes, lines, events by kind, unknown lines, errors, MB/s.");
 });
 return app.Run(args);

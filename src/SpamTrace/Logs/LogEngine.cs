@@ -14,6 +14,7 @@ public static class LogEngine
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(observer);
         ArgumentNullException.ThrowIfNull(options);
-        throw new NotImplementedException("The log engine lands with issue 2.");
+        var correlator = new Correlator(observer, options);
+        return LogPipeline.Run(inputs, correlator, new LogPipelineOptions { Progress = options.Progress }, cancellationToken);
     }
 }

@@ -40,4 +40,24 @@ public enum ReplyClass
     SecurityError,
     /// <summary>A temporary refusal such as greylisting.</summary>
     Greylisted,
+    /// <summary>Refused by a content or header filter of the receiver.</summary>
+    Filtered,
+    /// <summary>The receiver refused to relay for us.</summary>
+    NoRelaying,
+    /// <summary>The recipient's own limit (message count, size quota of a list) was exceeded.</summary>
+    ExceedLimit,
+    /// <summary>The receiver found a virus.</summary>
+    VirusDetected,
+    /// <summary>A syntax error in the SMTP dialogue.</summary>
+    SyntaxError,
+    /// <summary>The recipient has moved (a forwarding address is given).</summary>
+    HasMoved,
+    /// <summary>The remote host required STARTTLS and it failed.</summary>
+    FailedStartTls,
+    /// <summary>The message does not comply with the RFCs (headers, line length).</summary>
+    NotCompliantRfc,
+    /// <summary>A local delivery program (pipe, procmail) failed.</summary>
+    MailerError,
+    /// <summary>The receiving system is out of disk space.</summary>
+    SystemFull,
 }

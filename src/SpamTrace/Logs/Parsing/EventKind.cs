@@ -5,7 +5,10 @@ public enum EventKind : byte
 {
     /// <summary>Not recognised: counted and sampled, never silently dropped.</summary>
     Unknown = 0,
-    /// <summary>Recognised but carries nothing the analysis needs (master start, tls detail, statistics...).</summary>
+    /// <summary>
+    /// Recognised but carries nothing the analysis needs (master start, tls detail, statistics, -v traces, amavis and
+    /// dovecot chatter...). smtpd session notes ("lost connection after AUTH from name[ip]") still fill ClientName/ClientIp.
+    /// </summary>
     Ignored,
 
     // smtpd (any syslog_name: postfix/submission/smtpd, postfix-out/smtpd...)
@@ -15,7 +18,13 @@ public enum EventKind : byte
     SmtpdDisconnect,
     /// <summary>QID: client=host[ip]:port, sasl_method=, sasl_username=, sasl_sender=, orig_queue_id=, orig_client=.</summary>
     SmtpdClient,
-    /// <summary>NOQUEUE|QID: reject|discard|hold|filter|redirect|warn: STAGE from host[ip]: CODE DSN TEXT; from=&lt;&gt; to=&lt;&gt; proto= helo=. Text = reason, Code, Action (Proto stage in Detail).</summary>
+    /// <summary>
+    /// NOQUEUE|QID: reject|reject_warning|milter-reject|discard|hold|filter|redirect|warn|bcc: STAGE from host[ip]: CODE DSN TEXT; from=&lt;&gt; to=&lt;&gt; proto= helo=.
+    /// Action = the verb, Detail = the stage ("RCPT"), ClientName/ClientIp(/ClientPort for postscreen), Code ("554 5.7.1"), Text = the reason
+    /// (with its "&lt;addr&gt;: " prefix), From, To, Proto, Helo. Also smtpd's before-queue proxy verdicts
+    /// ("proxy-accept: END-OF-MESSAGE: 250 ... queued as X; from=..."; no client, OtherQueueId = X) and postscreen's
+    /// "NOQUEUE: reject: RCPT from [ip]:port: ..." (Daemon = postscreen).
+    /// </summary>
     SmtpdReject,
     /// <summary>warning: host[ip]: SASL METHOD authentication failed: ...; sasl_username=user. ClientName, ClientIp, SaslMethod, SaslUser, Text.</summary>
     SaslAuthFailed,
@@ -75,8 +84,15 @@ public enum EventKind : byte
     /// <summary>dovecot: imap-login|pop3-login|submission-login: Login: user=&lt;u&gt;, ..., rip=ip: SaslUser, ClientIp.</summary>
     DovecotLogin,
 
-    /// <summary>Any other postfix warning/fatal/panic line: Text.</summary>
+    /// <summary>Any other postfix warning/fatal/panic/error line: Action = the level ("warning"), Text = the message, QueueId when it starts with one.</summary>
     PostfixWarning,
+
+    // Appended after the first release of this enum: never reorder the members above.
+    /// <summary>
+    /// A line of a program that is neither Postfix, amavis nor dovecot (sshd, CRON, kernel, roundcube, sendmail...)
+    /// sharing the mail log. Its envelope (Time, Host, Program, Pid) is filled; it is not counted as unknown.
+    /// </summary>
+    Foreign,
 }
 
 /// <summary>The status= of a delivery line.</summary>

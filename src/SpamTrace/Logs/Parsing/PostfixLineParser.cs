@@ -9,10 +9,30 @@ public static class PostfixLineParser
     /// <summary>
     /// Parses <paramref name="line"/> (no line terminator). Fills <paramref name="ev"/>; returns false when
     /// the syslog envelope itself is not recognised (the event is then <see cref="EventKind.Unknown"/>).
+    /// The caller clears <paramref name="ev"/> and sets LineStart, LineLength and LineNumber.
+    /// Fields of an <see cref="EventKind.Unknown"/> event are meaningless (a parser may have filled some before giving up).
     /// </summary>
     public static bool Parse(ReadOnlySpan<byte> line, ref LogEvent ev)
     {
-        ev.Kind = EventKind.Unknown;
-        return false;
+        if (!SyslogEnvelopeParser.TryParse(line, ref ev, out int payload))
+        {
+            // Undo what the envelope parser filled before it gave up, keeping the caller's position fields.
+            int start = ev.LineStart, length = ev.LineLength;
+            long number = ev.LineNumber;
+            ev.Clear();
+            ev.LineStart = start;
+            ev.LineLength = length;
+            ev.LineNumber = number;
+            ev.Kind = EventKind.Unknown;
+            return false;
+        }
+        ev.Kind = ProgramClassifier.Classify(ev.Program.Of(line)) switch
+        {
+            ProgramFamily.Postfix => PostfixPayloadParser.Parse(line, payload, ref ev),
+            ProgramFamily.Amavis => AmavisParser.Parse(line, payload, ref ev),
+            ProgramFamily.Dovecot => DovecotParser.Parse(line, payload, ref ev),
+            _ => EventKind.Foreign,
+        };
+        return true;
     }
 }

@@ -22,9 +22,32 @@ public sealed class LogChunk
     public int EventCount { get; internal set; }
     /// <summary>Sequence number of the chunk over the whole run, for ordered hand-off.</summary>
     public long Sequence { get; internal set; }
+    /// <summary>The last chunk of its input (it may hold no line).</summary>
+    public bool IsEndOfInput { get; internal set; }
 
     public ReadOnlySpan<LogEvent> ParsedEvents => Events.AsSpan(0, EventCount);
 
     /// <summary>The bytes of an event's line.</summary>
     public ReadOnlySpan<byte> Line(in LogEvent ev) => Buffer.AsSpan(ev.LineStart, ev.LineLength);
+
+    // Bookkeeping between the reader, the parsing workers and the hand-off.
+    internal int InputIndex;
+    internal long FirstLineNumber;
+    /// <summary>Lines cut to the length cap, by the reader (longer than a buffer) or a worker.</summary>
+    internal int TruncatedLines;
+    /// <summary>Stored bytes consumed over the whole run when this chunk was read, for progress.</summary>
+    internal long SourcePosition;
+    /// <summary>Why reading the input stopped early, on its last chunk.</summary>
+    internal InputError? Error;
+    internal readonly long[] KindCounts = new long[Enum.GetValues<EventKind>().Length];
+
+    internal void Reset()
+    {
+        Length = 0;
+        EventCount = 0;
+        IsEndOfInput = false;
+        TruncatedLines = 0;
+        Error = null;
+        Array.Clear(KindCounts);
+    }
 }

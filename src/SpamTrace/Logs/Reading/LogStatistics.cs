@@ -16,10 +16,13 @@ public sealed class LogStatistics
 {
     public const int MaxUnknownSamples = 50;
 
+    /// <summary>Log bytes read (after decompression).</summary>
     public long Bytes { get; set; }
     public long Lines { get; set; }
     public long[] ByKind { get; } = new long[Enum.GetValues<EventKind>().Length];
     public long UnknownLines => ByKind[(int)EventKind.Unknown];
+    /// <summary>Lines longer than the reader's cap, parsed from their first bytes only.</summary>
+    public long TruncatedLines { get; set; }
     public List<UnknownLineSample> UnknownSamples { get; } = [];
     public List<InputError> Errors { get; } = [];
     public List<string> InputsRead { get; } = [];

@@ -1,0 +1,280 @@
+namespace SpamTrace.Forensics;
+
+/// <summary>
+/// Turns the observer's counters into a ranking: each origin gets explained points for what looks like abuse
+/// (many client IPs, brute force, forged senders, refusals by receivers) and for volume shape (bursts,
+/// recipients per message, domains). A culprit needs both a high score and real signs of abuse, so a busy
+/// but clean sender (a newsletter: steady, one IP, low bounce rate) is never accused.
+/// </summary>
+public static class Detector
+{
+    /// <summary>Below this many remote recipients an origin is never called a culprit: too little to judge, too little to matter.</summary>
+    public const int MinimumVolume = 10;
+    public const int CulpritScore = 40;
+    public const int CulpritAbusePoints = 15;
+
+    private static readonly HashSet<string> WebServerUsers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "www-data", "apache", "nginx", "httpd", "wwwrun", "www", "nobody", "php-fpm", "lighttpd",
+    };
+
+    public static Diagnosis Judge(DiagnoseObserver o)
+    {
+        var hasTime = o.FirstSeenUtc != DateTime.MaxValue;
+        var first = hasTime ? o.FirstSeenUtc : DateTime.UnixEpoch;
+        var last = hasTime ? o.LastSeenUtc : DateTime.UnixEpoch;
+        var (binStart, binWidth, bins) = TimelineBins.For(first, last);
+        var outbound = o.OutboundTimeline.Bin(binStart, binWidth, bins);
+        var canBaseline = last - first >= TimeSpan.FromHours(2) && bins >= 12;
+        var globalBurst = canBaseline ? BurstStart(outbound, binStart, binWidth, o.OutboundTimeline) : null;
+        var relayOrigins = o.Origins.Keys.Count(k => k.Kind == CulpritKind.Relay && o.Origins[k].RemoteRecipients >= MinimumVolume);
+
+        var assessments = new List<OriginAssessment>();
+        foreach (var s in o.Origins.Values)
+        {
+            var timeline = s.Timeline.Bin(binStart, binWidth, bins);
+            var burstStart = canBaseline ? BurstStart(timeline, binStart, binWidth, s.Timeline) : null;
+            var evidence = new List<Evidence>();
+            Score(o, s, evidence, burstStart, globalBurst, relayOrigins);
+            var score = evidence.Sum(e => e.Points);
+            var abuse = evidence.Where(e => e.Abuse).Sum(e => e.Points);
+            assessments.Add(new OriginAssessment
+            {
+                Stats = s,
+                Score = score,
+                AbusePoints = abuse,
+                Evidence = evidence.OrderByDescending(e => e.Points).ToList(),
+                IsCulprit = s.RemoteRecipients >= MinimumVolume && score >= CulpritScore && abuse >= CulpritAbusePoints,
+                SinceUtc = burstStart ?? s.FirstSeenUtc,
+                Burst = burstStart is not null,
+                Timeline = timeline,
+            });
+        }
+        var ranked = assessments
+            .OrderByDescending(a => a.IsCulprit)
+            .ThenByDescending(a => a.Score)
+            .ThenByDescending(a => a.Stats.RemoteRecipients)
+            .ThenBy(a => a.Id.ToString(), StringComparer.Ordinal)
+            .ToList();
+        var diagnosis = new Diagnosis
+        {
+            FirstSeenUtc = hasTime ? first : null,
+            LastSeenUtc = hasTime ? last : null,
+            Chains = o.Chains,
+            OutboundMessages = o.OutboundChains,
+            RemoteRecipients = o.RemoteRecipients,
+            AuthFailures = o.AuthFailures,
+            RelayDenied = o.RelayDenied,
+            Origins = ranked,
+            Providers = Providers(o),
+            BurstStartUtc = globalBurst,
+            TimelineStartUtc = binStart,
+            TimelineBin = binWidth,
+            OutboundTimeline = outbound,
+        };
+        if (!canBaseline && hasTime)
+        {
+            diagnosis.Notes.Add($"The log covers {Human(last - first)}: too short to compare each origin with its own baseline; judged on its behaviour only.");
+        }
+        if (o.Chains == 0)
+        {
+            diagnosis.Notes.Add("No message was found in the log.");
+        }
+        return diagnosis;
+    }
+
+    private static void Score(DiagnoseObserver o, OriginStats s, List<Evidence> ev, DateTime? burst, DateTime? globalBurst, int relayOrigins)
+    {
+        var v = s.RemoteRecipients;
+        var enough = v >= MinimumVolume;
+        switch (s.Id.Kind)
+        {
+            case CulpritKind.Sasl:
+                ScoreLogin(o, s, ev);
+                break;
+            case CulpritKind.Local:
+                if (s.Senders.Count >= 3 && enough)
+                {
+                    ev.Add(new("many-senders", $"{s.Senders.CountText} different envelope senders from one uid (forged From addresses)", 15, true));
+                }
+                var top = s.Scripts.Top(3).Select(p => p.Key).ToList();
+                if (top.Count > 0)
+                {
+                    ev.Add(new("php-script", $"PHP script(s) named in X-PHP-Originating-Script: {string.Join(", ", top)}", enough ? 10 : 0, false));
+                }
+                if (enough && (s.UserName is { } n ? WebServerUsers.Contains(n) : s.Id.Key is "33" or "48"))
+                {
+                    ev.Add(new("web-server-user", $"uid {s.Id.Key}{(s.UserName is null ? "" : $" ({s.UserName})")} is the web server's: mail comes from a website", 10, false));
+                }
+                break;
+            case CulpritKind.Relay:
+                if (enough)
+                {
+                    ev.Add(new("relay-unauthenticated", $"client {s.Id.Key} relayed {v} recipients to other hosts without logging in", 10, false));
+                }
+                if (enough && relayOrigins >= 3)
+                {
+                    ev.Add(new("open-relay", $"{relayOrigins} different unauthenticated clients relayed out: the server relays for anyone", 20, true));
+                }
+                break;
+            case CulpritKind.Bounce:
+                if (enough && s.RecipientDomains.Count >= 5)
+                {
+                    ev.Add(new("backscatter", $"{v} non-delivery notices to {s.RecipientDomains.CountText} external domains: senders of inbound mail we accepted and then bounced (usually forged)", 20, true));
+                }
+                if (o.UnknownRecipientRejects == 0 && enough)
+                {
+                    ev.Add(new("no-recipient-validation", "smtpd never rejected an unknown recipient: mail for nonexistent users is accepted, then bounced", 5, false));
+                }
+                break;
+        }
+
+        if (!enough)
+        {
+            return;
+        }
+        if (s.RecipientsPerMessage >= 10)
+        {
+            ev.Add(new("recipients-per-message", $"{s.RecipientsPerMessage:F1} remote recipients per message", 10, false));
+        }
+        else if (s.RecipientsPerMessage >= 3)
+        {
+            ev.Add(new("recipients-per-message", $"{s.RecipientsPerMessage:F1} remote recipients per message", 5, false));
+        }
+        if (s.RecipientDomains.Count >= 20 && s.RecipientDomains.Count >= 0.3 * v)
+        {
+            ev.Add(new("many-recipient-domains", $"{s.RecipientDomains.CountText} distinct recipient domains for {v} recipients", 10, false));
+        }
+        if (s.FreeMailShare >= 0.6 && v >= 20)
+        {
+            ev.Add(new("free-mail-share", $"{Pct(s.FreeMailShare)} of recipients at free-mail providers", 5, false));
+        }
+        if (s.DeferralRate >= 0.3)
+        {
+            ev.Add(new("deferral-rate", $"{Pct(s.DeferralRate)} of recipients deferred ({s.DeferredOnce} of {v})", 15, true));
+        }
+        if (s.BounceRate >= 0.1)
+        {
+            var unknown = s.UnknownRecipients > 0 ? $", {s.UnknownRecipients} unknown recipients" : "";
+            ev.Add(new("bounce-rate", $"{Pct(s.BounceRate)} of recipients bounced or expired ({s.Bounced + s.Expired} of {v}{unknown})", s.BounceRate >= 0.3 ? 15 : 10, true));
+        }
+        if (s.ReputationRate >= 0.1)
+        {
+            ev.Add(new("reputation-refusals", $"{Pct(s.ReputationRate)} of recipients refused for our reputation (blocklists, complaints, rate limits)", 15, true));
+        }
+        if (burst is { } b)
+        {
+            ev.Add(new("burst", $"volume jumped far above its own baseline from {b:yyyy-MM-dd HH:mm} UTC", 15, false));
+        }
+        if (globalBurst is { } g && s.FirstSeenUtc >= g)
+        {
+            ev.Add(new("new-in-burst", $"first seen at {s.FirstSeenUtc:yyyy-MM-dd HH:mm} UTC, after the outbound burst began: a new origin", 10, false));
+        }
+        if (o.RemoteRecipients > 0 && (double)v / o.RemoteRecipients >= 0.5 && v >= 20)
+        {
+            ev.Add(new("volume-share", $"{Pct((double)v / o.RemoteRecipients)} of all outbound recipients", 10, false));
+        }
+    }
+
+    private static void ScoreLogin(DiagnoseObserver o, OriginStats s, List<Evidence> ev)
+    {
+        var ips = s.ClientIps.Count;
+        var nets = s.Networks.Count;
+        if (ips >= 5)
+        {
+            ev.Add(new("many-client-ips", $"logged in from {s.ClientIps.CountText} client IPs in {s.Networks.CountText} networks", 30, true));
+        }
+        else if (ips >= 3 && nets >= 3)
+        {
+            ev.Add(new("many-client-ips", $"logged in from {ips} client IPs in {nets} networks", 15, true));
+        }
+
+        // Failures from an IP before that IP's first successful send as this login: the attacker guessing, then getting in.
+        long failures = 0;
+        DateTime? firstSuccess = null;
+        foreach (var (ip, seen) in s.IpFirstSeen)
+        {
+            if (o.AuthFailuresByIp.TryGetValue(ip, out var byIp) && byIp.CountBefore(seen) is > 0 and var n)
+            {
+                failures += n;
+                firstSuccess = firstSuccess is { } f && f < seen ? f : seen;
+            }
+        }
+        // Failures naming the login (Dovecot logs the user) before it first succeeded from an IP new since they began.
+        if (o.AuthFailuresByUser.TryGetValue(s.Id.Key, out var byUser))
+        {
+            var newIp = s.IpFirstSeen.Values.Where(t => t > byUser.FirstUtc).DefaultIfEmpty(DateTime.MaxValue).Min();
+            if (newIp != DateTime.MaxValue)
+            {
+                failures = Math.Max(failures, byUser.CountBefore(newIp));
+                firstSuccess = firstSuccess is { } f && f < newIp ? f : newIp;
+            }
+        }
+        if (failures >= 5)
+        {
+            ev.Add(new("brute-force", $"{failures} failed logins before the attacker's first success at {firstSuccess:yyyy-MM-dd HH:mm:ss} UTC", failures >= 50 ? 25 : 20, true));
+        }
+
+        if (s.Messages > 0 && s.SenderMismatches >= 0.5 * s.Messages && s.Senders.Count >= 3)
+        {
+            ev.Add(new("sender-mismatch", $"{s.SenderMismatches} of {s.Messages} messages with an envelope sender that is not the login ({s.Senders.CountText} different senders)", 15, true));
+        }
+    }
+
+    /// <summary>
+    /// The first minute of the first bin far above the series' own baseline (its median bin): at least 5 times it and
+    /// at least 10, and a quarter of the peak; null when the series has no such burst.
+    /// </summary>
+    private static DateTime? BurstStart(long[] bins, DateTime start, TimeSpan width, MinuteHistogram minutes)
+    {
+        if (bins.Length < 12)
+        {
+            return null;
+        }
+        var sorted = bins.Order().ToArray();
+        var baseline = Math.Max(1, sorted[sorted.Length / 2]);
+        var peak = sorted[^1];
+        if (peak < 10 || peak < 5 * baseline)
+        {
+            return null;
+        }
+        var threshold = Math.Max(5 * baseline, peak / 4);
+        for (var i = 0; i < bins.Length; i++)
+        {
+            if (bins[i] >= threshold)
+            {
+                var binStart = start + (width * i);
+                return minutes.FirstAtOrAfter(binStart) ?? binStart;
+            }
+        }
+        return null;
+    }
+
+    private static List<ProviderFinding> Providers(DiagnoseObserver o)
+    {
+        var list = new List<ProviderFinding>();
+        foreach (var p in o.Providers.Values)
+        {
+            var traffic = o.ProviderTraffic.Counts.GetValueOrDefault(p.Provider);
+            var cls = p.Classes.OrderByDescending(c => c.Value).First().Key;
+            list.Add(new ProviderFinding(
+                p.Provider,
+                p.Refusals,
+                o.RemoteRecipients == 0 ? 0 : (double)p.Refusals / o.RemoteRecipients,
+                traffic > 0 ? Math.Min(1, (double)p.Refusals / traffic) : null,
+                p.FirstUtc,
+                p.LastUtc,
+                p.Rules.Top(5).Select(r => r.Key).ToList(),
+                cls,
+                p.Example?.Advice,
+                p.Example?.Link,
+                p.ExampleReply));
+        }
+        return list.OrderByDescending(p => p.Refusals).ThenBy(p => p.Provider, StringComparer.Ordinal).ToList();
+    }
+
+    public static string Pct(double share) => $"{share * 100:F0}%";
+
+    public static string Human(TimeSpan t) =>
+        t.TotalDays >= 2 ? $"{t.TotalDays:F0} days" : t.TotalHours >= 2 ? $"{t.TotalHours:F0} hours" : $"{Math.Max(0, t.TotalMinutes):F0} minutes";
+}

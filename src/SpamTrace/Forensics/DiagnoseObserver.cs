@@ -1,0 +1,289 @@
+using SpamTrace.Logs.Correlation;
+using SpamTrace.Logs.Parsing;
+using SpamTrace.Reputation;
+
+namespace SpamTrace.Forensics;
+
+/// <summary>
+/// The diagnose analysis as a log observer: every finished chain and session event updates per-origin counters,
+/// capped sets and time buckets, then is dropped. Nothing grows with the number of messages.
+/// </summary>
+public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
+{
+    private const int KeyCap = 100_000;
+    private readonly Lock _lock = new();
+
+    public Dictionary<OriginId, OriginStats> Origins { get; } = [];
+    public Dictionary<string, ProviderStats> Providers { get; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Remote recipients per provider (known from the relay's host name), for the share each one refuses.</summary>
+    public BoundedCounter ProviderTraffic { get; } = new(1_000);
+    public Dictionary<string, AuthFailureStats> AuthFailuresByUser { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, AuthFailureStats> AuthFailuresByIp { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, DateTime> FirstLoginByUser { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public MinuteHistogram OutboundTimeline { get; } = new();
+
+    public long Chains { get; private set; }
+    public long OutboundChains { get; private set; }
+    public long RemoteRecipients { get; private set; }
+    public long ReputationRefusals { get; private set; }
+    public long AuthFailures { get; private set; }
+    public long RelayDenied { get; private set; }
+    public BoundedSet RelayDeniedClients { get; } = new(10_000);
+    /// <summary>Recipients smtpd refused as unknown at RCPT time: recipient validation is working.</summary>
+    public long UnknownRecipientRejects { get; private set; }
+    public DateTime FirstSeenUtc { get; private set; } = DateTime.MaxValue;
+    public DateTime LastSeenUtc { get; private set; } = DateTime.MinValue;
+
+    public void OnChain(MessageChain chain)
+    {
+        lock (_lock)
+        {
+            Chains++;
+            See(chain.FirstSeenUtc);
+            if (!chain.IsOutbound)
+            {
+                return;
+            }
+            OutboundChains++;
+            var who = OriginAttributor.Attribute(chain, uids);
+            if (!Origins.TryGetValue(who.Origin, out var stats))
+            {
+                Origins[who.Origin] = stats = new OriginStats(who.Origin) { UserName = who.UserName };
+            }
+            AddChain(stats, chain, who);
+        }
+    }
+
+    private void AddChain(OriginStats s, MessageChain chain, Attribution who)
+    {
+        var root = chain.Root;
+        var time = chain.FirstSeenUtc;
+        s.Messages++;
+        if (time < s.FirstSeenUtc)
+        {
+            s.FirstSeenUtc = time;
+        }
+        if (time > s.LastSeenUtc)
+        {
+            s.LastSeenUtc = time;
+        }
+        if (root.ClientIp is { } ip)
+        {
+            if (s.ClientIps.Add(ip))
+            {
+                s.Networks.Add(AddressText.NetworkOf(ip));
+            }
+            if (s.IpFirstSeen.TryGetValue(ip, out var seen) ? time < seen : s.ClientIps.Contains(ip))
+            {
+                s.IpFirstSeen[ip] = time;
+            }
+        }
+        s.Senders.Add(root.Sender);
+        if (root.Helo is { } helo)
+        {
+            s.Helos.Add(helo);
+        }
+        if (who.Origin.Kind == CulpritKind.Sasl && IsMismatch(root.SaslUser!, root.Sender))
+        {
+            s.SenderMismatches++;
+        }
+        if (who.Script is { } script)
+        {
+            s.Scripts.Add(script);
+        }
+        if (who.ScriptOwnerUid is { } owner)
+        {
+            s.ScriptOwners.Add(owner);
+        }
+        if (s.SampleQueueIds.Count < 5)
+        {
+            s.SampleQueueIds.Add(root.QueueId);
+        }
+        if (chain.Last.Fate == MessageFate.Open)
+        {
+            s.OpenMessages++;
+            s.OpenQueueIds.Add(chain.Last.QueueId);
+        }
+
+        var remote = 0;
+        foreach (var r in chain.FinalRecipients)
+        {
+            if (r.Hop != HopKind.Remote)
+            {
+                continue;
+            }
+            remote++;
+            AddRecipient(s, r);
+        }
+        s.RemoteRecipients += remote;
+        RemoteRecipients += remote;
+        s.Timeline.Add(time, remote);
+        OutboundTimeline.Add(time, remote);
+    }
+
+    private void AddRecipient(OriginStats s, RecipientResult r)
+    {
+        var domain = AddressText.DomainOf(r.Address);
+        s.RecipientDomains.Add(domain);
+        if (FreeMailDomains.Contains(domain))
+        {
+            s.FreeMailRecipients++;
+        }
+        if (s.SampleRecipients.Count < 5)
+        {
+            s.SampleRecipients.Add(r.Address);
+        }
+        var provider = r.Relay is { } relay ? ReplyClassifier.GuessProvider(relay) : null;
+        if (provider is not null)
+        {
+            ProviderTraffic.Add(provider);
+        }
+        switch (r.Status)
+        {
+            case DeliveryStatus.Sent or DeliveryStatus.Deliverable:
+                s.Sent++;
+                break;
+            case DeliveryStatus.Deferred or DeliveryStatus.SoftBounce:
+                s.StillDeferred++;
+                break;
+            case DeliveryStatus.Bounced or DeliveryStatus.Undeliverable:
+                s.Bounced++;
+                break;
+            case DeliveryStatus.Expired:
+                s.Expired++;
+                break;
+        }
+        var deferredOnce = r.Status is DeliveryStatus.Deferred or DeliveryStatus.SoftBounce || r.FirstDeferralReply is not null;
+        if (deferredOnce)
+        {
+            s.DeferredOnce++;
+        }
+        // The final answer when the message did not get through; else the deferral that preceded success.
+        var (dsn, reply) = r.Status is DeliveryStatus.Sent or DeliveryStatus.Deliverable
+            ? (null, r.FirstDeferralReply)
+            : (r.Dsn, r.Reply ?? r.FirstDeferralReply);
+        if (dsn is null && reply is null)
+        {
+            return;
+        }
+        var verdict = ReplyClassifier.Classify(dsn, reply);
+        if (verdict.Class is ReplyClass.UserUnknown or ReplyClass.HostUnknown)
+        {
+            s.UnknownRecipients++;
+        }
+        if (!verdict.IsReputationProblem)
+        {
+            return;
+        }
+        s.ReputationRefusals++;
+        ReputationRefusals++;
+        var name = verdict.Provider ?? provider ?? (domain.Length > 0 ? domain : "unknown");
+        if (!Providers.TryGetValue(name, out var p))
+        {
+            if (Providers.Count >= 1_000)
+            {
+                return;
+            }
+            Providers[name] = p = new ProviderStats(name);
+        }
+        p.Refusals++;
+        if (r.TimeUtc != default && r.TimeUtc < p.FirstUtc)
+        {
+            p.FirstUtc = r.TimeUtc;
+        }
+        if (r.TimeUtc > p.LastUtc)
+        {
+            p.LastUtc = r.TimeUtc;
+        }
+        p.Classes[verdict.Class] = p.Classes.GetValueOrDefault(verdict.Class) + 1;
+        p.Rules.Add(verdict.Rule ?? verdict.Class.ToString().ToLowerInvariant());
+        if (p.Example is null)
+        {
+            p.Example = verdict;
+            p.ExampleReply = reply;
+        }
+    }
+
+    /// <summary>The envelope sender is not the login: a login "alice" may send as alice@any-domain; a login with a domain must match exactly.</summary>
+    public static bool IsMismatch(string login, string? sender)
+    {
+        if (string.IsNullOrEmpty(sender))
+        {
+            return false;
+        }
+        return login.Contains('@')
+            ? !string.Equals(login, sender, StringComparison.OrdinalIgnoreCase)
+            : !string.Equals(login, AddressText.LocalPartOf(sender), StringComparison.OrdinalIgnoreCase);
+    }
+
+    public void OnSessionEvent(SessionEvent e)
+    {
+        lock (_lock)
+        {
+            See(e.TimeUtc);
+            switch (e.Kind)
+            {
+                case SessionEventKind.SaslAuthFailed or SessionEventKind.DovecotAuthFailed:
+                    AuthFailures++;
+                    if (!string.IsNullOrEmpty(e.SaslUser))
+                    {
+                        Failures(AuthFailuresByUser, e.SaslUser)?.Add(e.TimeUtc, e.ClientIp);
+                    }
+                    if (!string.IsNullOrEmpty(e.ClientIp))
+                    {
+                        Failures(AuthFailuresByIp, e.ClientIp)?.Add(e.TimeUtc, e.ClientIp);
+                    }
+                    break;
+                case SessionEventKind.DovecotLogin when !string.IsNullOrEmpty(e.SaslUser):
+                    if (!FirstLoginByUser.TryGetValue(e.SaslUser, out var t) || e.TimeUtc < t)
+                    {
+                        if (FirstLoginByUser.Count < KeyCap || FirstLoginByUser.ContainsKey(e.SaslUser))
+                        {
+                            FirstLoginByUser[e.SaslUser] = e.TimeUtc;
+                        }
+                    }
+                    break;
+                case SessionEventKind.Reject:
+                    if (e.Text?.Contains("Relay access denied", StringComparison.OrdinalIgnoreCase) == true)
+                    {
+                        RelayDenied++;
+                        RelayDeniedClients.Add(e.ClientIp);
+                    }
+                    else if (e.Text?.Contains("User unknown", StringComparison.OrdinalIgnoreCase) == true)
+                    {
+                        UnknownRecipientRejects++;
+                    }
+                    break;
+            }
+        }
+    }
+
+    private static AuthFailureStats? Failures(Dictionary<string, AuthFailureStats> map, string key)
+    {
+        if (map.TryGetValue(key, out var f))
+        {
+            return f;
+        }
+        if (map.Count >= KeyCap)
+        {
+            return null;
+        }
+        return map[key] = new AuthFailureStats();
+    }
+
+    private void See(DateTime t)
+    {
+        if (t == default)
+        {
+            return;
+        }
+        if (t < FirstSeenUtc)
+        {
+            FirstSeenUtc = t;
+        }
+        if (t > LastSeenUtc)
+        {
+            LastSeenUtc = t;
+        }
+    }
+}

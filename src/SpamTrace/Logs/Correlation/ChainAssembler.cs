@@ -1,0 +1,179 @@
+namespace SpamTrace.Logs.Correlation;
+
+/// <summary>
+/// Groups queue files into chains and emits each chain once all its files are finished. Chains whose
+/// first file could still be claimed by a late link (a notification not yet named by bounce(8), a
+/// re-injected message whose parent's "queued as" is not logged yet) wait a short linger in log time.
+/// </summary>
+internal sealed class ChainAssembler(Action<MessageChain> emit)
+{
+    /// <summary>How long a finished chain with an unexplained entry waits for a late link.</summary>
+    public static readonly long LingerTicks = TimeSpan.FromMinutes(2).Ticks;
+
+    private readonly Queue<ChainGroup> _pending = new();
+
+    public long EmittedChains { get; private set; }
+
+    public void Start(OpenMessage message)
+    {
+        var group = new ChainGroup { OpenCount = 1 };
+        group.Members.Add(message);
+        message.Group = group;
+    }
+
+    /// <summary>Puts child's chain after parent's: a content-filter re-injection.</summary>
+    public void Link(OpenMessage parent, OpenMessage child)
+    {
+        var target = parent.Group;
+        var source = child.Group;
+        if (ReferenceEquals(target, source))
+        {
+            return;
+        }
+        foreach (var m in source.Members)
+        {
+            m.Group = target;
+            target.Members.Add(m);
+        }
+        target.OpenCount += source.OpenCount;
+        source.Members.Clear();
+        source.OpenCount = 0;
+        source.Dissolved = true;
+    }
+
+    public void Finish(HostState host, OpenMessage message, long nowTicks)
+    {
+        if (message.Finished)
+        {
+            return;
+        }
+        message.Finished = true;
+        host.MoveToFinished(message);
+        var group = message.Group;
+        group.OpenCount--;
+        if (group.OpenCount > 0)
+        {
+            return;
+        }
+        group.FinishedTicks = nowTicks;
+        if (NeedsLinger(group))
+        {
+            if (!group.Pending)
+            {
+                group.Pending = true;
+                _pending.Enqueue(group);
+            }
+            return;
+        }
+        Emit(host, group, incompleteByEnd: false);
+    }
+
+    /// <summary>Emits lingering chains whose wait is over.</summary>
+    public void Advance(Func<string, HostState> hosts, long nowTicks)
+    {
+        while (_pending.TryPeek(out var group))
+        {
+            if (group.Dissolved || group.Emitted)
+            {
+                _pending.Dequeue();
+                continue;
+            }
+            if (group.OpenCount > 0)
+            {
+                // Re-opened by a late child; it will be queued again when it finishes.
+                group.Pending = false;
+                _pending.Dequeue();
+                continue;
+            }
+            if (group.FinishedTicks + LingerTicks > nowTicks)
+            {
+                break;
+            }
+            _pending.Dequeue();
+            group.Pending = false;
+            Emit(hosts(group.Members[0].Record.Host), group, incompleteByEnd: false);
+        }
+    }
+
+    /// <summary>At the end of the input: everything still held is emitted, open files marked incomplete.</summary>
+    public void Flush(IEnumerable<HostState> hosts)
+    {
+        while (_pending.TryDequeue(out var group))
+        {
+            if (!group.Dissolved && !group.Emitted && group.OpenCount == 0)
+            {
+                Emit(null, group, incompleteByEnd: false);
+            }
+        }
+        foreach (var host in hosts)
+        {
+            var groups = new List<ChainGroup>();
+            foreach (var m in host.OpenMessages)
+            {
+                if (!m.Group.Emitted && !m.Group.Pending)
+                {
+                    m.Group.Pending = true;
+                    groups.Add(m.Group);
+                }
+            }
+            groups.Sort((a, b) => a.Members[0].Record.FirstSeenUtc.CompareTo(b.Members[0].Record.FirstSeenUtc));
+            foreach (var g in groups)
+            {
+                Emit(host, g, incompleteByEnd: true);
+            }
+        }
+    }
+
+    /// <summary>Gives up on a message that has been silent too long (an abandoned SMTP session, a lost log).</summary>
+    public void Evict(HostState host, OpenMessage message)
+    {
+        var group = message.Group;
+        if (group.Emitted)
+        {
+            host.RemoveOpen(message);
+            return;
+        }
+        Emit(host, group, incompleteByEnd: true);
+    }
+
+    private static bool NeedsLinger(ChainGroup group)
+    {
+        var root = group.Members[0];
+        var r = root.Record;
+        if (root.CausedBy is not null || r.ParentQueueId is not null)
+        {
+            return false;
+        }
+        return r.Origin == OriginKind.Unknown
+            || (r.Origin == OriginKind.Smtp && r.ClientIp is { } ip && (ip.StartsWith("127.", StringComparison.Ordinal) || ip == "::1"));
+    }
+
+    private void Emit(HostState? host, ChainGroup group, bool incompleteByEnd)
+    {
+        group.Emitted = true;
+        var hops = new MessageRecord[group.Members.Count];
+        var incomplete = incompleteByEnd;
+        ChainLink? causedBy = null;
+        for (var i = 0; i < hops.Length; i++)
+        {
+            var m = group.Members[i];
+            hops[i] = m.Record;
+            causedBy ??= m.CausedBy;
+            if (!m.Finished || m.Record.Fate == MessageFate.Open)
+            {
+                incomplete = true;
+            }
+            if (!m.Record.EntrySeen || (i == 0 && m.Record.Origin == OriginKind.Reinjected))
+            {
+                incomplete = true;
+            }
+            if (host is not null)
+            {
+                host.ForgetFinished(m);
+                host.RemoveOpen(m);
+            }
+        }
+        EmittedChains++;
+        emit(new MessageChain(hops, causedBy, incomplete));
+    }
+}

@@ -1,0 +1,285 @@
+using SpamTrace.Logs.Parsing;
+
+namespace SpamTrace.Logs.Correlation;
+
+public sealed partial class Correlator
+{
+    private void HandleMessage(HostState host, ReadOnlySpan<byte> line, in LogEvent ev, long ticks)
+    {
+        var m = Lookup(host, line, in ev, ticks, out _);
+        var r = m.Record;
+        m.LastTicks = ticks;
+        var time = new DateTime(ticks, DateTimeKind.Utc);
+        if (time > r.LastSeenUtc)
+        {
+            r.LastSeenUtc = time;
+        }
+        r.Instance ??= InstanceOf(ev.Program.Of(line));
+        r.Lines?.Add(new SourceLine(_input?.Path ?? "", ev.LineNumber, time, System.Text.Encoding.UTF8.GetString(line)));
+
+        switch (ev.Kind)
+        {
+            case EventKind.SmtpdClient:
+                OnSmtpdClient(host, m, line, in ev, ticks);
+                break;
+            case EventKind.PickupUid:
+                r.Origin = OriginKind.Pickup;
+                r.EntrySeen = true;
+                r.Uid = ev.Uid >= 0 ? ev.Uid : r.Uid;
+                r.Sender ??= Str(line, ev.From) ?? (ev.From.IsEmpty ? null : "");
+                break;
+            case EventKind.CleanupMessageId:
+                r.MessageId ??= Str(line, ev.MessageId);
+                break;
+            case EventKind.CleanupAction:
+            case EventKind.MilterAction:
+                OnCleanupAction(host, m, line, in ev, ticks, time);
+                break;
+            case EventKind.QmgrFrom:
+                m.EnteredQueue = true;
+                r.Sender = Str(line, ev.From) ?? "";
+                if (ev.Size >= 0)
+                {
+                    r.Size = ev.Size;
+                }
+                if (ev.Nrcpt >= 0)
+                {
+                    r.Nrcpt = ev.Nrcpt;
+                }
+                break;
+            case EventKind.QmgrExpired:
+                r.Fate = MessageFate.Expired;
+                r.Sender ??= Str(line, ev.From);
+                break;
+            case EventKind.QmgrRemoved:
+                if (r.Fate == MessageFate.Open)
+                {
+                    r.Fate = MessageFate.Removed;
+                }
+                _assembler.Finish(host, m, ticks);
+                break;
+            case EventKind.Delivery:
+                OnDelivery(host, m, line, in ev, ticks, time);
+                break;
+            case EventKind.SmtpProblem:
+                break;
+            case EventKind.BounceNotice:
+            case EventKind.DelayNotice:
+            case EventKind.SuccessNotice:
+            case EventKind.PostmasterNotice:
+                OnNotification(host, m, line, in ev, ticks);
+                break;
+            case EventKind.PostsuperHold:
+                r.Held = true;
+                break;
+            case EventKind.PostsuperRelease:
+                r.Held = false;
+                break;
+            case EventKind.PostsuperDelete:
+                r.Fate = MessageFate.Deleted;
+                _assembler.Finish(host, m, ticks);
+                break;
+            case EventKind.AmavisResult:
+                OnAmavis(host, m, line, in ev, ticks);
+                break;
+            case EventKind.SmtpdReject:
+                OnSmtpdRejectWithQueueId(host, m, line, in ev, ticks);
+                break;
+        }
+    }
+
+    private void OnSmtpdClient(HostState host, OpenMessage m, ReadOnlySpan<byte> line, in LogEvent ev, long ticks)
+    {
+        var r = m.Record;
+        r.EntrySeen = true;
+        if (r.Origin == OriginKind.Unknown)
+        {
+            r.Origin = OriginKind.Smtp;
+        }
+        r.Listener = Str(line, ev.Program);
+        r.ClientName = Str(line, ev.ClientName);
+        r.ClientIp = Str(line, ev.ClientIp);
+        r.ClientPort = ev.ClientPort > 0 ? ev.ClientPort : null;
+        r.SaslMethod = Str(line, ev.SaslMethod) ?? r.SaslMethod;
+        r.SaslUser = Str(line, ev.SaslUser) ?? r.SaslUser;
+        r.SaslSender = Str(line, ev.SaslSender) ?? r.SaslSender;
+        r.Helo = Str(line, ev.Helo) ?? r.Helo;
+        r.OrigClient = Str(line, ev.OrigClient) ?? r.OrigClient;
+        if (!ev.OtherQueueId.IsEmpty)
+        {
+            // XFORWARD orig_queue_id: a content filter re-injected this message.
+            r.OrigQueueId = Str(line, ev.OtherQueueId);
+            r.Origin = OriginKind.Reinjected;
+            Span<char> id = stackalloc char[Math.Min(ev.OtherQueueId.Length, 64)];
+            Latin1(ev.OtherQueueId.Of(line)[..id.Length], id);
+            if (host.TryGetOpenOrFinished(id, out var parent) && !ReferenceEquals(parent, m) && !parent.Group.Emitted)
+            {
+                LinkChild(parent, m);
+            }
+        }
+    }
+
+    private void OnCleanupAction(HostState host, OpenMessage m, ReadOnlySpan<byte> line, in LogEvent ev, long ticks, DateTime time)
+    {
+        var r = m.Record;
+        var action = Str(line, ev.Action) ?? "";
+        var text = Str(line, ev.Text) ?? "";
+        var detail = Str(line, ev.Detail);
+        r.Notes.Add(new CleanupNote(action, detail is null ? text : text + ": " + detail, time));
+        r.ClientIp ??= Str(line, ev.ClientIp);
+        if (r.Sender is null && !ev.From.IsEmpty)
+        {
+            r.Sender = Str(line, ev.From);
+        }
+        var verb = action.StartsWith("milter-", StringComparison.Ordinal) ? action[7..] : action;
+        switch (verb)
+        {
+            case "hold":
+                r.Held = true;
+                break;
+            case "reject":
+            case "discard":
+                r.Fate = MessageFate.Rejected;
+                _assembler.Finish(host, m, ticks);
+                break;
+        }
+    }
+
+    private void OnSmtpdRejectWithQueueId(HostState host, OpenMessage m, ReadOnlySpan<byte> line, in LogEvent ev, long ticks)
+    {
+        var action = ev.Action.Of(line);
+        var stage = ev.Detail.Of(line);
+        if (action.SequenceEqual("hold"u8))
+        {
+            m.Record.Held = true;
+        }
+        else if ((action.SequenceEqual("reject"u8) || action.SequenceEqual("discard"u8))
+                 && (stage.SequenceEqual("END-OF-MESSAGE"u8) || stage.SequenceEqual("DATA"u8) || stage.SequenceEqual("BDAT"u8)))
+        {
+            // The whole message was refused after its queue file existed: cleanup never finishes it.
+            m.Record.Fate = MessageFate.Rejected;
+            _assembler.Finish(host, m, ticks);
+        }
+    }
+
+    private void OnDelivery(HostState host, OpenMessage m, ReadOnlySpan<byte> line, in LogEvent ev, long ticks, DateTime time)
+    {
+        Span<char> to = stackalloc char[Math.Min(ev.To.Length, 512)];
+        var toLen = System.Text.Encoding.UTF8.GetChars(ev.To.Of(line)[..Math.Min(ev.To.Length, 512)], to);
+        Span<char> origTo = stackalloc char[Math.Min(ev.OrigTo.Length, 512)];
+        var origLen = System.Text.Encoding.UTF8.GetChars(ev.OrigTo.Of(line)[..Math.Min(ev.OrigTo.Length, 512)], origTo);
+        var rcpt = m.Recipient(to[..toLen], origTo[..origLen]);
+
+        var agent = AgentName(ev.Daemon.Of(line));
+        rcpt.Agent = agent;
+        rcpt.Relay = Str(line, ev.Relay);
+        rcpt.Dsn = Str(line, ev.Dsn);
+        var reply = Str(line, ev.Reply);
+        if (ev.Status == DeliveryStatus.Deferred && rcpt.FirstDeferralReply is null)
+        {
+            rcpt.FirstDeferralReply = reply;
+        }
+        rcpt.Reply = reply;
+        rcpt.Status = ev.Status;
+        rcpt.DelaySeconds = Seconds(ev.Delay.Of(line)) ?? rcpt.DelaySeconds;
+        rcpt.Delays = Str(line, ev.Delays);
+        rcpt.TimeUtc = time;
+        rcpt.Attempts++;
+        var queuedAs = !ev.OtherQueueId.IsEmpty;
+        rcpt.Hop = HopClassifier.Classify(agent, rcpt.Relay ?? "", reply ?? "", queuedAs);
+        if (!queuedAs)
+        {
+            return;
+        }
+        var forwarded = rcpt.Hop == HopKind.Local && reply is not null && reply.StartsWith("forwarded as", StringComparison.Ordinal);
+        if (rcpt.Hop != HopKind.ContentFilter && !forwarded)
+        {
+            // A remote server's own queue ID ("250 2.0.0 Ok: queued as X" from another Postfix): not ours.
+            rcpt.NextQueueId = Str(line, ev.OtherQueueId);
+            return;
+        }
+        var next = Named(host, ev.OtherQueueId.Of(line), ticks);
+        rcpt.NextQueueId = next.Record.QueueId;
+        if (ReferenceEquals(next, m))
+        {
+            return;
+        }
+        if (!forwarded)
+        {
+            LinkChild(m, next);
+        }
+        else
+        {
+            // local(8) .forward/aliases: a new message of its own, attributed as forwarded.
+            m.Record.ForwardedQueueIds.Add(next.Record.QueueId);
+            next.Record.Origin = OriginKind.Forward;
+            next.Record.EntrySeen = true;
+            next.CausedBy = new ChainLink(host.Name, m.Record.QueueId);
+        }
+    }
+
+    private void OnNotification(HostState host, OpenMessage m, ReadOnlySpan<byte> line, in LogEvent ev, long ticks)
+    {
+        if (ev.OtherQueueId.IsEmpty)
+        {
+            return;
+        }
+        var n = Named(host, ev.OtherQueueId.Of(line), ticks);
+        if (ReferenceEquals(n, m))
+        {
+            return;
+        }
+        m.Record.NotificationQueueIds.Add(n.Record.QueueId);
+        n.Record.Origin = OriginKind.Notification;
+        n.Record.EntrySeen = true;
+        n.CausedBy = new ChainLink(host.Name, m.Record.QueueId);
+    }
+
+    private void OnAmavis(HostState host, OpenMessage m, ReadOnlySpan<byte> line, in LogEvent ev, long ticks)
+    {
+        var action = Str(line, ev.Action);
+        var text = Str(line, ev.Text);
+        m.Record.FilterVerdict = text is null ? action : $"{action} {text}";
+        if (!ev.OtherQueueId.IsEmpty)
+        {
+            var child = Named(host, ev.OtherQueueId.Of(line), ticks);
+            if (!ReferenceEquals(child, m))
+            {
+                LinkChild(m, child);
+            }
+        }
+    }
+
+    private void LinkChild(OpenMessage parent, OpenMessage child)
+    {
+        if (child.Record.ParentQueueId is not null && child.Record.ParentQueueId != parent.Record.QueueId)
+        {
+            return;
+        }
+        child.Record.ParentQueueId = parent.Record.QueueId;
+        child.Record.OrigQueueId ??= parent.Record.QueueId;
+        child.Record.Origin = OriginKind.Reinjected;
+        child.Record.EntrySeen = true;
+        _assembler.Link(parent, child);
+    }
+
+    private static string? InstanceOf(ReadOnlySpan<byte> program)
+    {
+        var slash = program.IndexOf((byte)'/');
+        var name = slash < 0 ? program : program[..slash];
+        return name.SequenceEqual("postfix"u8) ? "postfix" : System.Text.Encoding.UTF8.GetString(name);
+    }
+
+    private static string AgentName(ReadOnlySpan<byte> daemon) => daemon switch
+    {
+        _ when daemon.SequenceEqual("smtp"u8) => "smtp",
+        _ when daemon.SequenceEqual("lmtp"u8) => "lmtp",
+        _ when daemon.SequenceEqual("local"u8) => "local",
+        _ when daemon.SequenceEqual("virtual"u8) => "virtual",
+        _ when daemon.SequenceEqual("pipe"u8) => "pipe",
+        _ when daemon.SequenceEqual("error"u8) => "error",
+        _ when daemon.SequenceEqual("retry"u8) => "retry",
+        _ when daemon.SequenceEqual("discard"u8) => "discard",
+        _ => System.Text.Encoding.UTF8.GetString(daemon),
+    };
+}

@@ -1,0 +1,221 @@
+using System.Buffers.Text;
+using System.Text;
+using SpamTrace.Logs.Parsing;
+using SpamTrace.Logs.Reading;
+
+namespace SpamTrace.Logs.Correlation;
+
+/// <summary>
+/// Turns parsed events, in log order, into message chains and session events. Streams: a chain is
+/// passed to the observer as soon as all its queue files are finished and then forgotten, so memory
+/// holds only the messages still open.
+/// </summary>
+public sealed partial class Correlator : IChunkConsumer
+{
+    /// <summary>An SMTP session that got a queue ID but never reached qmgr is dropped after this long.</summary>
+    private static readonly long AbandonedTicks = TimeSpan.FromHours(1).Ticks;
+    /// <summary>A queued message silent this long is given up (Postfix's default maximal_queue_lifetime is 5 days).</summary>
+    private static readonly long SilentTicks = TimeSpan.FromDays(6).Ticks;
+    private static readonly long SweepIntervalTicks = TimeSpan.FromMinutes(10).Ticks;
+
+    private readonly ILogObserver _observer;
+    private readonly LogEngineOptions _options;
+    private readonly ChainAssembler _assembler;
+    private readonly Dictionary<string, HostState> _hosts = new(StringComparer.Ordinal);
+    private readonly byte[]? _hostFilter;
+    private byte[] _lastHostBytes = [];
+    private HostState? _lastHost;
+    private long _nowTicks;
+    private long _nextSweepTicks;
+    private LogInput? _input;
+
+    public Correlator(ILogObserver observer, LogEngineOptions options)
+    {
+        _observer = observer;
+        _options = options;
+        _assembler = new ChainAssembler(EmitChain);
+        _hostFilter = options.Host is null ? null : Encoding.UTF8.GetBytes(options.Host);
+    }
+
+    public long EmittedChains => _assembler.EmittedChains;
+
+    /// <summary>Messages still being followed (for memory accounting in benchmarks).</summary>
+    public int OpenMessages => _hosts.Values.Sum(h => h.OpenCount);
+
+    public void Consume(LogChunk chunk)
+    {
+        _input = chunk.Input;
+        var buffer = chunk.Buffer;
+        foreach (ref readonly var ev in chunk.ParsedEvents)
+        {
+            if (ev.Kind is EventKind.Unknown or EventKind.Ignored)
+            {
+                continue;
+            }
+            var line = buffer.AsSpan(ev.LineStart, ev.LineLength);
+            Handle(line, in ev);
+        }
+        _assembler.Advance(Host, _nowTicks);
+        if (_nowTicks >= _nextSweepTicks)
+        {
+            Sweep();
+            _nextSweepTicks = _nowTicks + SweepIntervalTicks;
+        }
+    }
+
+    public void Complete() => _assembler.Flush(_hosts.Values);
+
+    private HostState Host(string name) => _hosts[name];
+
+    private void Handle(ReadOnlySpan<byte> line, in LogEvent ev)
+    {
+        var hostBytes = ev.Host.Of(line);
+        if (_hostFilter is not null && !hostBytes.SequenceEqual(_hostFilter))
+        {
+            return;
+        }
+        var host = HostFor(hostBytes);
+        var ticks = ev.Time.UtcTicks;
+        if (ticks > _nowTicks)
+        {
+            _nowTicks = ticks;
+        }
+        else if (ticks == 0)
+        {
+            ticks = _nowTicks;
+        }
+
+        switch (ev.Kind)
+        {
+            case EventKind.SmtpdReject:
+            case EventKind.SaslAuthFailed:
+            case EventKind.DovecotAuthFailure:
+            case EventKind.DovecotLogin:
+            case EventKind.PostscreenEvent:
+                HandleSession(host, line, in ev, ticks);
+                if (ev.Kind == EventKind.SmtpdReject && !ev.QueueId.IsEmpty)
+                {
+                    HandleMessage(host, line, in ev, ticks);
+                }
+                return;
+            case EventKind.SmtpdConnect:
+            case EventKind.SmtpdDisconnect:
+            case EventKind.AnvilStatistics:
+            case EventKind.PostfixWarning:
+                return;
+        }
+        if (ev.Kind == EventKind.SmtpProblem && ev.QueueId.IsEmpty)
+        {
+            return;
+        }
+        if (!ev.QueueId.IsEmpty)
+        {
+            HandleMessage(host, line, in ev, ticks);
+        }
+    }
+
+    private HostState HostFor(ReadOnlySpan<byte> hostBytes)
+    {
+        if (_lastHost is not null && hostBytes.SequenceEqual(_lastHostBytes))
+        {
+            return _lastHost;
+        }
+        var name = Encoding.UTF8.GetString(hostBytes);
+        if (!_hosts.TryGetValue(name, out var state))
+        {
+            state = new HostState(name);
+            _hosts[name] = state;
+        }
+        _lastHostBytes = hostBytes.ToArray();
+        _lastHost = state;
+        return state;
+    }
+
+    /// <summary>Finds the open record for the line's queue ID, or starts one (a reused short ID after "removed" starts anew).</summary>
+    private OpenMessage Lookup(HostState host, ReadOnlySpan<byte> line, in LogEvent ev, long ticks, out bool created)
+    {
+        Span<char> id = stackalloc char[Math.Min(ev.QueueId.Length, 64)];
+        Latin1(ev.QueueId.Of(line)[..id.Length], id);
+        if (host.TryGetOpen(id, out var open))
+        {
+            created = false;
+            return open;
+        }
+        created = true;
+        return Create(host, id.ToString(), ticks);
+    }
+
+    private OpenMessage Create(HostState host, string queueId, long ticks)
+    {
+        var time = new DateTime(ticks, DateTimeKind.Utc);
+        var message = new OpenMessage(new MessageRecord { Host = host.Name, QueueId = queueId, FirstSeenUtc = time, LastSeenUtc = time })
+        {
+            LastTicks = ticks,
+        };
+        if (_options.KeepLines)
+        {
+            message.Record.Lines = [];
+        }
+        host.AddOpen(message);
+        _assembler.Start(message);
+        return message;
+    }
+
+    /// <summary>The record a line names as a second queue ID (a child, a notification), created if not seen yet.</summary>
+    private OpenMessage Named(HostState host, ReadOnlySpan<byte> idBytes, long ticks)
+    {
+        Span<char> id = stackalloc char[Math.Min(idBytes.Length, 64)];
+        Latin1(idBytes[..id.Length], id);
+        return host.TryGetOpenOrFinished(id, out var found) ? found : Create(host, id.ToString(), ticks);
+    }
+
+    private void Sweep()
+    {
+        foreach (var host in _hosts.Values)
+        {
+            List<OpenMessage>? stale = null;
+            foreach (var m in host.OpenMessages)
+            {
+                var idle = _nowTicks - m.LastTicks;
+                if (idle > SilentTicks || (!m.EnteredQueue && idle > AbandonedTicks && m.Record.Origin != OriginKind.Unknown))
+                {
+                    (stale ??= []).Add(m);
+                }
+            }
+            if (stale is null)
+            {
+                continue;
+            }
+            foreach (var m in stale)
+            {
+                _assembler.Evict(host, m);
+            }
+        }
+    }
+
+    private void EmitChain(MessageChain chain)
+    {
+        if (_options.SinceUtc is { } since && chain.FirstSeenUtc < since)
+        {
+            return;
+        }
+        if (_options.UntilUtc is { } until && chain.FirstSeenUtc >= until)
+        {
+            return;
+        }
+        _observer.OnChain(chain);
+    }
+
+    private static void Latin1(ReadOnlySpan<byte> bytes, Span<char> chars)
+    {
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = (char)bytes[i];
+        }
+    }
+
+    private static string? Str(ReadOnlySpan<byte> line, TextRange range) => range.ToStringOrNull(line);
+
+    private static double? Seconds(ReadOnlySpan<byte> text) =>
+        !text.IsEmpty && Utf8Parser.TryParse(text, out double value, out var consumed) && consumed == text.Length ? value : null;
+}

@@ -1,0 +1,53 @@
+namespace SpamTrace.Logs.Correlation;
+
+/// <summary>The messages being followed on one syslog host, looked up by queue ID without allocating.</summary>
+internal sealed class HostState
+{
+    public HostState(string name)
+    {
+        Name = name;
+        _openLookup = _open.GetAlternateLookup<ReadOnlySpan<char>>();
+        _finishedLookup = _finished.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    public string Name { get; }
+
+    private readonly Dictionary<string, OpenMessage> _open = new(StringComparer.Ordinal);
+    // Finished records whose chain waits to be emitted: a late link (a parent's "queued as") can still find them.
+    private readonly Dictionary<string, OpenMessage> _finished = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, OpenMessage>.AlternateLookup<ReadOnlySpan<char>> _openLookup;
+    private readonly Dictionary<string, OpenMessage>.AlternateLookup<ReadOnlySpan<char>> _finishedLookup;
+
+    public int OpenCount => _open.Count;
+
+    public IEnumerable<OpenMessage> OpenMessages => _open.Values;
+
+    public bool TryGetOpen(ReadOnlySpan<char> queueId, out OpenMessage message) => _openLookup.TryGetValue(queueId, out message!);
+
+    public bool TryGetOpenOrFinished(ReadOnlySpan<char> queueId, out OpenMessage message) =>
+        _openLookup.TryGetValue(queueId, out message!) || _finishedLookup.TryGetValue(queueId, out message!);
+
+    public void AddOpen(OpenMessage message) => _open[message.Record.QueueId] = message;
+
+    public void MoveToFinished(OpenMessage message)
+    {
+        _open.Remove(message.Record.QueueId);
+        _finished[message.Record.QueueId] = message;
+    }
+
+    public void ForgetFinished(OpenMessage message)
+    {
+        if (_finished.TryGetValue(message.Record.QueueId, out var current) && ReferenceEquals(current, message))
+        {
+            _finished.Remove(message.Record.QueueId);
+        }
+    }
+
+    public void RemoveOpen(OpenMessage message)
+    {
+        if (_open.TryGetValue(message.Record.QueueId, out var current) && ReferenceEquals(current, message))
+        {
+            _open.Remove(message.Record.QueueId);
+        }
+    }
+}

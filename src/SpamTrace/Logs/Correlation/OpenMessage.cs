@@ -1,0 +1,69 @@
+namespace SpamTrace.Logs.Correlation;
+
+/// <summary>A queue file still being followed: its public record plus the correlator's bookkeeping.</summary>
+internal sealed class OpenMessage(MessageRecord record)
+{
+    /// <summary>Above this many recipients a dictionary replaces the linear search (spam runs have hundreds).</summary>
+    private const int IndexThreshold = 16;
+
+    public MessageRecord Record { get; } = record;
+    public ChainGroup Group { get; set; } = null!;
+    public bool Finished { get; set; }
+    /// <summary>qmgr saw it (from=, size=, nrcpt=): it really was queued, not an abandoned SMTP session.</summary>
+    public bool EnteredQueue { get; set; }
+    public long LastTicks { get; set; }
+    /// <summary>Notification or forward link that made this record; kept until the group is formed.</summary>
+    public ChainLink? CausedBy { get; set; }
+
+    private Dictionary<(string, string?), RecipientResult>? _index;
+
+    public RecipientResult Recipient(ReadOnlySpan<char> address, ReadOnlySpan<char> origTo)
+    {
+        var list = Record.Recipients;
+        if (_index is null)
+        {
+            foreach (var r in list)
+            {
+                if (address.SequenceEqual(r.Address) && origTo.SequenceEqual(r.OrigTo))
+                {
+                    return r;
+                }
+            }
+        }
+        else
+        {
+            var key = (address.ToString(), origTo.IsEmpty ? null : origTo.ToString());
+            if (_index.TryGetValue(key, out var found))
+            {
+                return found;
+            }
+        }
+        var added = new RecipientResult { Address = address.ToString(), OrigTo = origTo.IsEmpty ? null : origTo.ToString() };
+        list.Add(added);
+        if (_index is not null)
+        {
+            _index[(added.Address, added.OrigTo)] = added;
+        }
+        else if (list.Count > IndexThreshold)
+        {
+            _index = new Dictionary<(string, string?), RecipientResult>(list.Count * 2);
+            foreach (var r in list)
+            {
+                _index[(r.Address, r.OrigTo)] = r;
+            }
+        }
+        return added;
+    }
+}
+
+/// <summary>The queue files of one chain (a message and its content-filter re-injections).</summary>
+internal sealed class ChainGroup
+{
+    public List<OpenMessage> Members { get; } = new(2);
+    public int OpenCount { get; set; }
+    public long FinishedTicks { get; set; }
+    /// <summary>Merged into another group: its members moved there, ignore it in the pending queue.</summary>
+    public bool Dissolved { get; set; }
+    public bool Emitted { get; set; }
+    public bool Pending { get; set; }
+}

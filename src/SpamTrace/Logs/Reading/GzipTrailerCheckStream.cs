@@ -1,0 +1,51 @@
+using System.Buffers.Binary;
+
+namespace SpamTrace.Logs.Reading;
+
+/// <summary>
+/// GZipStream ends quietly when a .gz is cut short (a copy interrupted, a disk full during rotation), which
+/// would pass a truncated log for a whole one. At the end this compares the decompressed length with the
+/// trailer's ISIZE (length mod 2^32), i.e. the last four bytes of the file. A concatenated multi-member
+/// .gz (bgzip) would need per-member sums: not done, logrotate and gzip write a single member.
+/// </summary>
+internal sealed class GzipTrailerCheckStream(Stream gzip, SourceCountingStream source) : Stream
+{
+    private long _decompressed;
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var n = gzip.Read(buffer);
+        _decompressed += n;
+        if (n == 0 && buffer.Length > 0 && source.ReachedEnd && source.Tail.Length == 8)
+        {
+            var isize = BinaryPrimitives.ReadUInt32LittleEndian(source.Tail[4..]);
+            if (isize != (uint)_decompressed)
+            {
+                throw new CorruptInputException(
+                    $"truncated gzip data: the stream ended after {_decompressed:N0} bytes of log ({source.BytesRead:N0} stored bytes) without a matching trailer");
+            }
+        }
+        return n;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            gzip.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => _decompressed; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

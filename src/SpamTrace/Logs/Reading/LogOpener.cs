@@ -1,0 +1,77 @@
+using System.IO.Compression;
+using SharpCompress.Compressors.BZip2;
+using SharpCompress.Compressors.Xz;
+using ZstdSharp;
+using SharpCompressionMode = SharpCompress.Compressors.CompressionMode;
+
+namespace SpamTrace.Logs.Reading;
+
+/// <summary>
+/// Opens a log as a stream of syslog lines: decompresses by magic bytes (a rotated file may be renamed or
+/// compressed by a different tool than its name says) and transcodes journalctl JSON exports on the fly.
+/// </summary>
+public static class LogOpener
+{
+    /// <summary>How much decoded text is inspected to recognise a journal export.</summary>
+    private const int JournalSniffLength = 64 * 1024;
+
+    public static DecodedLogStream Open(string path)
+    {
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, FileOptions.SequentialScan);
+        try
+        {
+            return Open(file, path);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <param name="stored">The bytes as stored; taken over and disposed with the result.</param>
+    /// <param name="name">How the input is named in errors.</param>
+    public static DecodedLogStream Open(Stream stored, string name)
+    {
+        var source = new SourceCountingStream(stored);
+        var magic = new byte[CompressionMagic.MaxLength];
+        var magicLength = ReplayStream.ReadUpTo(source, magic);
+        var format = CompressionMagic.Detect(magic.AsSpan(0, magicLength));
+        Stream raw = new ReplayStream(magic, magicLength, source);
+        Stream decoded;
+        try
+        {
+            decoded = format switch
+            {
+                CompressionFormat.Gzip => new GzipTrailerCheckStream(new GZipStream(raw, CompressionMode.Decompress), source),
+                CompressionFormat.Bzip2 => BZip2Stream.Create(raw, SharpCompressionMode.Decompress, decompressConcatenated: true, leaveOpen: false, tolerateTruncatedStream: false),
+                CompressionFormat.Xz => new XZStream(raw),
+                CompressionFormat.Zstd => new DecompressionStream(raw, 128 * 1024, checkEndOfStream: true, leaveOpen: false),
+                _ => raw,
+            };
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            raw.Dispose();
+            throw new CorruptInputException($"{name}: unreadable {CompressionMagic.Name(format)} header: {ex.Message}", ex);
+        }
+
+        var head = new byte[JournalSniffLength];
+        int headLength;
+        try
+        {
+            headLength = ReplayStream.ReadUpTo(decoded, head);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            decoded.Dispose();
+            throw new CorruptInputException($"corrupt or truncated {CompressionMagic.Name(format)} data at its start: {ex.Message}", ex);
+        }
+        var replay = new ReplayStream(head, headLength, decoded);
+        if (JournalJsonTranscoder.LooksLikeJournalJson(head.AsSpan(0, headLength)))
+        {
+            return new DecodedLogStream(new JournalJsonTranscoder(replay), source, format, isJournal: true);
+        }
+        return new DecodedLogStream(replay, source, format, isJournal: false);
+    }
+}

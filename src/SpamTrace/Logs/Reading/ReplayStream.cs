@@ -1,0 +1,61 @@
+namespace SpamTrace.Logs.Reading;
+
+/// <summary>A read-only stream that yields bytes already peeked from a stream, then the rest of it (stdin cannot seek back).</summary>
+internal sealed class ReplayStream(byte[] head, int headLength, Stream rest) : Stream
+{
+    private int _headPosition;
+    private long _position;
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (_headPosition < headLength)
+        {
+            var n = Math.Min(buffer.Length, headLength - _headPosition);
+            head.AsSpan(_headPosition, n).CopyTo(buffer);
+            _headPosition += n;
+            _position += n;
+            return n;
+        }
+        var read = rest.Read(buffer);
+        _position += read;
+        return read;
+    }
+
+    /// <summary>Reads until <paramref name="buffer"/> is full or the stream ends.</summary>
+    public static int ReadUpTo(Stream stream, Span<byte> buffer)
+    {
+        var total = 0;
+        while (total < buffer.Length)
+        {
+            var n = stream.Read(buffer[total..]);
+            if (n == 0)
+            {
+                break;
+            }
+            total += n;
+        }
+        return total;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            rest.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    /// <summary>Bytes read so far (some decoders ask, e.g. SharpCompress's XZStream).</summary>
+    public override long Position { get => _position; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
