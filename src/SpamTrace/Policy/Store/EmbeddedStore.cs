@@ -255,11 +255,7 @@ public sealed class EmbeddedStore : IPolicyStore
             {
                 lock (activity)
                 {
-                    activity.LimitHits.Clear();
-                    activity.Ips.Clear();
-                    activity.Networks.Clear();
-                    activity.Hours = new long[UserActivity.HistoryHours];
-                    activity.Dirty = true;
+                    activity.ResetHistory();
                 }
             }
             return ValueTask.FromResult(removed);
