@@ -137,4 +137,14 @@ public class QueueReaderTests
     {
         Assert.Equal((dsn, reply), DelayReason.Split(reason));
     }
+
+    [Theory]
+    [InlineData("host a[192.0.2.7] said: 421 4.7.0 [TS03] All messages from 198.51.100.25 will be deferred (in reply to MAIL FROM command)",
+        "421 4.7.0 [TS03] All messages from IP will be deferred")]
+    [InlineData("connect to 127.0.0.1[127.0.0.1]:9: Connection refused", "connect to IP[IP]:9: Connection refused")]
+    [InlineData("version 1.2.3.4.5 and 10.0.0.300x stay", "version 1.2.3.4.5 and 10.0.0.300x stay")]
+    public void Normalized_reasons_mask_ipv4_addresses_only(string reason, string expected)
+    {
+        Assert.Equal(expected, DelayReason.Normalize(reason));
+    }
 }
