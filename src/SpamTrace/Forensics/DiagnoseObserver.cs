@@ -21,6 +21,9 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
     public Dictionary<string, AuthFailureStats> AuthFailuresByIp { get; } = new(StringComparer.OrdinalIgnoreCase);
     public Dictionary<string, DateTime> FirstLoginByUser { get; } = new(StringComparer.OrdinalIgnoreCase);
     public MinuteHistogram OutboundTimeline { get; } = new();
+    /// <summary>Origins of outbound messages that failed somewhere, by "host/queue ID" of each hop: the causes of notifications.</summary>
+    private readonly Dictionary<string, OriginId> _failedMessages = new(StringComparer.Ordinal);
+    private const int FailedMessagesCap = 200_000;
 
     public long Chains { get; private set; }
     public long OutboundChains { get; private set; }
@@ -51,6 +54,25 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
                 Origins[who.Origin] = stats = new OriginStats(who.Origin) { UserName = who.UserName };
             }
             AddChain(stats, chain, who);
+        }
+    }
+
+    /// <summary>Remembers whose message this was when it may cause a notification, and credits a notification to its cause's origin.</summary>
+    private void LinkCause(MessageChain chain, OriginStats s, int failedRecipients)
+    {
+        if (chain.Origin == OriginKind.Notification)
+        {
+            var cause = chain.CausedBy is { } c && _failedMessages.TryGetValue(c.Host + "/" + c.QueueId, out var origin) ? origin.ToString() : "unknown";
+            s.CausedBy.Add(cause, Math.Max(1, failedRecipients));
+            return;
+        }
+        if (failedRecipients == 0 || _failedMessages.Count >= FailedMessagesCap)
+        {
+            return;
+        }
+        foreach (var hop in chain.Hops)
+        {
+            _failedMessages[chain.Host + "/" + hop.QueueId] = s.Id;
         }
     }
 
@@ -106,6 +128,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         }
 
         var remote = 0;
+        var notSent = 0;
         foreach (var hop in chain.Hops)
         {
             foreach (var r in hop.Recipients)
@@ -113,10 +136,12 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
                 if (OutboundRecipients.IsOutbound(r))
                 {
                     remote++;
+                    notSent += r.Status is DeliveryStatus.Sent or DeliveryStatus.Deliverable ? 0 : 1;
                     AddRecipient(s, r);
                 }
             }
         }
+        LinkCause(chain, s, chain.Origin == OriginKind.Notification ? remote : notSent);
         s.RemoteRecipients += remote;
         RemoteRecipients += remote;
         s.Timeline.Add(time, remote);
