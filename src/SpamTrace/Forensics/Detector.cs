@@ -242,7 +242,8 @@ public static class Detector
         Func<OriginStats, IEnumerable<Evidence>?, bool?, OriginAssessment> assess, DateTime? globalBurst)
     {
         var relays = o.Origins.Values.Where(s => s.Id.Kind == CulpritKind.Relay).ToList();
-        var members = relays.Where(s => s.Id.Key is not ("127.0.0.1" or "::1") && s.RemoteRecipients > 0).ToList();
+        // Mail from the Internet to our own (hosted or relay) domains is inbound; relaying means other domains.
+        var members = relays.Where(s => s.Id.Key is not ("127.0.0.1" or "::1") && s.RecipientDomains.Items.Any(d => !o.OurDomains.Contains(d))).ToList();
         var group = OriginStats.Merge(new OriginId(CulpritKind.Relay, ""), members);
         var groupEvidence = new List<Evidence>();
         var v = group.RemoteRecipients;

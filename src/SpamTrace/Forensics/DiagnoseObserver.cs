@@ -34,6 +34,11 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
     public BoundedSet RelayDeniedClients { get; } = new(10_000);
     /// <summary>Recipients smtpd refused as unknown at RCPT time: recipient validation is working.</summary>
     public long UnknownRecipientRejects { get; private set; }
+    /// <summary>
+    /// Domains this server receives for: delivered into local mailboxes, named by smtpd's recipient-table rejects
+    /// ("User unknown in relay recipient table") or by its users' logins. Mail from the Internet to these is inbound, not relaying.
+    /// </summary>
+    public BoundedSet OurDomains { get; } = new(10_000);
     public DateTime FirstSeenUtc { get; private set; } = DateTime.MaxValue;
     public DateTime LastSeenUtc { get; private set; } = DateTime.MinValue;
 
@@ -43,6 +48,16 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         {
             Chains++;
             See(chain.FirstSeenUtc);
+            foreach (var hop in chain.Hops)
+            {
+                foreach (var r in hop.Recipients)
+                {
+                    if (r.Hop == HopKind.Local)
+                    {
+                        OurDomains.Add(AddressText.DomainOf(r.Address));
+                    }
+                }
+            }
             if (!OutboundRecipients.Any(chain))
             {
                 return;
@@ -104,6 +119,10 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         if (root.Helo is { } helo)
         {
             s.Helos.Add(helo);
+        }
+        if (who.Origin.Kind == CulpritKind.Sasl && root.SaslUser!.Contains('@'))
+        {
+            OurDomains.Add(AddressText.DomainOf(root.SaslUser));
         }
         if (who.Origin.Kind == CulpritKind.Sasl && IsMismatch(root.SaslUser!, root.Sender))
         {
@@ -279,6 +298,11 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
                     else if (e.Text?.Contains("User unknown", StringComparison.OrdinalIgnoreCase) == true)
                     {
                         UnknownRecipientRejects++;
+                        if (e.Text.Contains("recipient table", StringComparison.OrdinalIgnoreCase) || e.Text.Contains("mailbox table", StringComparison.OrdinalIgnoreCase)
+                            || e.Text.Contains("alias table", StringComparison.OrdinalIgnoreCase))
+                        {
+                            OurDomains.Add(AddressText.DomainOf(e.To));
+                        }
                     }
                     break;
             }
