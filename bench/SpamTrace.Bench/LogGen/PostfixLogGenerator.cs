@@ -300,7 +300,7 @@ public sealed class PostfixLogGenerator
                 continue;
             }
             var remoteId = _people.Base64ish(12);
-            Log(at, "postfix/smtp", Pid(), $"{q2}: to=<{r}>, relay={mx}[{mxIp}]:25, delay={Seconds((at - t).TotalSeconds)}, delays=0.5/0.01/0.4/0.6, dsn=2.0.0, status=sent (250 2.0.0 OK  {new DateTimeOffset(at).ToUnixTimeSeconds()} {remoteId} - gsmtp)");
+            Log(at, "postfix/smtp", Pid(), $"{q2}: to=<{r}>, relay={mx}[{mxIp}]:25, delay={Seconds((at - t).TotalSeconds)}, delays=0.5/0.01/0.4/0.6, dsn=2.0.0, status=sent (250 2.0.0 OK  {new DateTimeOffset(at, TimeSpan.Zero).ToUnixTimeSeconds()} {remoteId} - gsmtp)");
             last = at > last ? at : last;
         }
         if (bounced.Count > 0)
