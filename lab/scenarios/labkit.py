@@ -141,9 +141,18 @@ class Picker:
         self.rng = random.Random(seed)
         self.used_ips = set()
 
-    def ip(self, first_octet_range=(16, 250)):
+    def ip(self):
+        """A remote client: 198.18.0.0/15 (benchmark range, local to the lab namespace's lo), many /24s."""
         while True:
-            ip = f"127.{self.rng.randint(*first_octet_range)}.{self.rng.randint(0, 255)}.{self.rng.randint(1, 254)}"
+            ip = f"198.{self.rng.randint(18, 19)}.{self.rng.randint(0, 255)}.{self.rng.randint(1, 254)}"
+            if ip not in self.used_ips:
+                self.used_ips.add(ip)
+                return ip
+
+    def office_ip(self):
+        """A legitimate user's office or home: 203.0.113.0/24 (not .25, the server's own public address)."""
+        while True:
+            ip = f"203.0.113.{self.rng.randint(30, 254)}"
             if ip not in self.used_ips:
                 self.used_ips.add(ip)
                 return ip

@@ -36,7 +36,7 @@ def legit_traffic(lab, pick, manifest, users, count, args):
     all_users = lab.users()
     tasks = []
     for user in users:
-        ip = pick.ip()
+        ip = pick.office_ip()
         helo = user.split("@")[0] + "-laptop.lab.example"
         manifest.legitimate(kind="sasl", user=user, client_ip=ip)
         for _ in range(count):
@@ -161,7 +161,7 @@ def cron_mail(lab, pick, manifest, count, to):
     for i in range(count):
         mid = pick.message_id("mail.lab.example")
         subject = "Cron <root@mail> /usr/local/sbin/backup.sh"
-        rcpts = [to]
+        rcpts = [to if "@" in to else f"{to}@{lab.domain}"]  # as Postfix rewrites a bare local name
         msg = build_message("root (Cron Daemon)", rcpts, subject, f"backup finished: {pick.rng.randint(100, 999)} files\n",
                             mid, ("X-Cron-Env: <SHELL=/bin/sh>", "X-Cron-Env: <HOME=/root>"))
         subprocess.run(["/usr/sbin/sendmail", "-C", lab.conf, "-t", "-i"], input=msg.replace("\r\n", "\n"),
@@ -303,7 +303,7 @@ def queue_states(lab, args):
     password = lab.users()[user]
     manifest = Manifest(lab, "queue-states", args.seed, {"user": user, "count": args.count, "hold": args.hold})
     server, port, filtered = listener(lab, args, "submission")
-    ip = pick.ip()
+    ip = pick.office_ip()
     manifest.legitimate(kind="sasl", user=user, client_ip=ip)
     kinds = ["greylist.example", "oldcorp.example", "partner.example"]
     held_ids = []
@@ -315,6 +315,7 @@ def queue_states(lab, args):
         manifest.message("legit", {"kind": "sasl", "user": user, "client_ip": ip}, user, [rcpt], mid,
                          f"{server}:{port}", res, filtered, "Re: order")
     if filtered and args.tempfail:
+        lab.settle(timeout=60)  # what was sent before must pass the filter before it starts failing
         lab.set_filter_mode("tempfail")
         manifest.data["filter_mode"] = "tempfail"
         for i in range(args.tempfail):
@@ -355,7 +356,7 @@ def main():
     p = common(sub.add_parser("stolen-password", help="brute force, then one account floods from many addresses"))
     p.add_argument("--user"); p.add_argument("--password"); p.add_argument("--sender")
     p.add_argument("--count", type=int, default=40); p.add_argument("--rcpts", type=int, default=5)
-    p.add_argument("--ips", help="comma-separated attacker addresses (127.x.y.z)"); p.add_argument("--ip-count", type=int, default=12)
+    p.add_argument("--ips", help="comma-separated attacker addresses (in 198.18.0.0/15)"); p.add_argument("--ip-count", type=int, default=12)
     p.add_argument("--brute-ips", type=int, default=2); p.add_argument("--auth-failures", type=int, default=10)
     p.add_argument("--legit-users"); p.add_argument("--legit-user-count", type=int, default=2)
     p.add_argument("--legit-count", type=int, default=3)
