@@ -26,6 +26,10 @@ public sealed class ScanCommand : Command<ScanCommand.Settings>
         [Description("Read and parse only; by default lines are also correlated into message chains.")]
         public bool ParseOnly { get; init; }
 
+        [CommandOption("--show-incomplete <N>")]
+        [Description("Print up to N incomplete chains as NDJSON (see docs/trace-json.md) to check what the log cut off.")]
+        public int ShowIncomplete { get; init; }
+
         [CommandOption("--workers <N>")]
         [Description("Parsing threads (default: one per core).")]
         public int? Workers { get; init; }
@@ -45,10 +49,11 @@ public sealed class ScanCommand : Command<ScanCommand.Settings>
 
         var options = new LogPipelineOptions { Workers = settings.Workers ?? Environment.ProcessorCount };
         var consumer = new CountingConsumer();
-        var chains = new ChainCounter();
+        var chains = new ChainCounter(settings.ShowIncomplete);
         var correlator = new Correlator(chains, new LogEngineOptions());
         var clock = Stopwatch.StartNew();
-        var statistics = LogPipeline.Run(inputs, settings.ParseOnly ? consumer : correlator, options, cancellationToken);
+        var timed = new TimedConsumer(correlator);
+        var statistics = LogPipeline.Run(inputs, settings.ParseOnly ? consumer : timed, options, cancellationToken);
         clock.Stop();
 
         var output = Console.Out;
@@ -85,6 +90,7 @@ public sealed class ScanCommand : Command<ScanCommand.Settings>
         var errors = discoveryErrors.Concat(statistics.Errors).ToList();
         if (!settings.ParseOnly)
         {
+            output.WriteLine(Invariant($"correlation: {timed.Elapsed.TotalSeconds:F2} s on the consumer thread ({statistics.Lines / Math.Max(timed.Elapsed.TotalSeconds, 1e-9) / 1e6:F2} M lines/s)"));
             output.WriteLine(Invariant($"chains: {chains.Chains:N0} ({chains.Outbound:N0} outbound, {chains.Incomplete:N0} incomplete, {chains.Hops:N0} queue files), session events: {chains.SessionEvents:N0}"));
         }
         output.WriteLine($"errors: {errors.Count}");
@@ -103,8 +109,10 @@ public sealed class ScanCommand : Command<ScanCommand.Settings>
 }
 
 /// <summary>Counts what the correlator hands on, so `scan` measures parse + correlate without keeping chains.</summary>
-internal sealed class ChainCounter : ILogObserver
+internal sealed class ChainCounter(int showIncomplete) : ILogObserver
 {
+    private int _shown;
+
     public long Chains { get; private set; }
     public long Outbound { get; private set; }
     public long Incomplete { get; private set; }
@@ -122,8 +130,39 @@ internal sealed class ChainCounter : ILogObserver
         if (chain.Incomplete)
         {
             Incomplete++;
+            if (_shown < showIncomplete)
+            {
+                _shown++;
+                using var stdout = Console.OpenStandardOutput();
+                using var json = new System.Text.Json.Utf8JsonWriter(stdout);
+                SpamTrace.Reports.Trace.ChainJsonWriter.Write(json, chain);
+                json.Flush();
+                stdout.WriteByte((byte)'\n');
+            }
         }
     }
 
     public void OnSessionEvent(SessionEvent e) => SessionEvents++;
+}
+
+/// <summary>Measures the time spent in the consumer (the correlator), which runs on one thread.</summary>
+internal sealed class TimedConsumer(IChunkConsumer inner) : IChunkConsumer
+{
+    private readonly Stopwatch _clock = new();
+
+    public TimeSpan Elapsed => _clock.Elapsed;
+
+    public void Consume(LogChunk chunk)
+    {
+        _clock.Start();
+        inner.Consume(chunk);
+        _clock.Stop();
+    }
+
+    public void Complete()
+    {
+        _clock.Start();
+        inner.Complete();
+        _clock.Stop();
+    }
 }

@@ -159,3 +159,29 @@ public class ChainTests
         Assert.Equal("alice@example.com", fail.SaslUser);
     }
 }
+
+public class StragglerTests
+{
+    [Fact]
+    public void A_bounce_logged_after_removed_still_links_and_starts_no_phantom_message()
+    {
+        var log = """
+            Mar 23 05:01:51 mx postfix/smtpd[100]: 4F2A1C2B3D: client=unknown[203.0.113.7]:51234
+            Mar 23 05:01:51 mx postfix/qmgr[102]: 4F2A1C2B3D: from=<alice@example.org>, size=1500, nrcpt=1 (queue active)
+            Mar 23 05:01:53 mx postfix/smtp[104]: 4F2A1C2B3D: to=<nobody@gmail.com>, relay=gmail-smtp-in.l.google.com[142.250.1.26]:25, delay=2, delays=0.1/0/0.5/1.4, dsn=5.1.1, status=bounced (host gmail-smtp-in.l.google.com[142.250.1.26] said: 550 5.1.1 no such user (in reply to RCPT TO command))
+            Mar 23 05:01:53 mx postfix/cleanup[101]: 9C8D7E6F5A: message-id=<20240323050153.9C8D7E6F5A@mx.example.com>
+            Mar 23 05:01:53 mx postfix/qmgr[102]: 4F2A1C2B3D: removed
+            Mar 23 05:01:53 mx postfix/bounce[105]: 4F2A1C2B3D: sender non-delivery notification: 9C8D7E6F5A
+            Mar 23 05:01:53 mx postfix/qmgr[102]: 9C8D7E6F5A: from=<>, size=3000, nrcpt=1 (queue active)
+            Mar 23 05:01:54 mx postfix/smtp[106]: 9C8D7E6F5A: to=<alice@example.org>, relay=mx.example.org[192.0.2.25]:25, delay=0.1, delays=0/0/0/0.1, dsn=2.0.0, status=sent (250 OK)
+            Mar 23 05:01:54 mx postfix/qmgr[102]: 9C8D7E6F5A: removed
+            """;
+        var h = CorrelationHarness.Run(log);
+        Assert.Equal(2, h.Chains.Count);
+        var bounce = h.Single("9C8D7E6F5A");
+        Assert.Equal(OriginKind.Notification, bounce.Origin);
+        Assert.Equal("4F2A1C2B3D", bounce.CausedBy?.QueueId);
+        Assert.False(bounce.Incomplete);
+        Assert.True(bounce.IsOutbound);
+    }
+}

@@ -48,16 +48,17 @@ internal sealed class ChainAssembler(Action<MessageChain> emit)
             return;
         }
         message.Finished = true;
-        host.MoveToFinished(message);
         var group = message.Group;
         group.OpenCount--;
         if (group.OpenCount > 0)
         {
+            host.MoveToFinished(message);
             return;
         }
         group.FinishedTicks = nowTicks;
         if (NeedsLinger(group))
         {
+            host.MoveToFinished(message);
             if (!group.Pending)
             {
                 group.Pending = true;
@@ -65,6 +66,7 @@ internal sealed class ChainAssembler(Action<MessageChain> emit)
             }
             return;
         }
+        host.RemoveOpen(message);
         Emit(host, group, incompleteByEnd: false);
     }
 
@@ -171,6 +173,7 @@ internal sealed class ChainAssembler(Action<MessageChain> emit)
             {
                 host.ForgetFinished(m);
                 host.RemoveOpen(m);
+                host.RememberEmitted(m.Record.QueueId, m.LastTicks);
             }
         }
         EmittedChains++;

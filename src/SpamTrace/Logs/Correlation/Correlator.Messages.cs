@@ -6,7 +6,16 @@ public sealed partial class Correlator
 {
     private void HandleMessage(HostState host, ReadOnlySpan<byte> line, in LogEvent ev, long ticks)
     {
-        var m = Lookup(host, line, in ev, ticks, out _);
+        var m = Lookup(host, line, in ev, ticks);
+        if (m is null)
+        {
+            if (ev.Kind is EventKind.BounceNotice or EventKind.DelayNotice or EventKind.SuccessNotice or EventKind.PostmasterNotice && !ev.OtherQueueId.IsEmpty)
+            {
+                // The cause's chain is gone, but the notification it made must still know what it is.
+                LinkNotification(host, Str(line, ev.QueueId)!, line, in ev, ticks);
+            }
+            return;
+        }
         var r = m.Record;
         m.LastTicks = ticks;
         var time = new DateTime(ticks, DateTimeKind.Utc);
@@ -96,14 +105,14 @@ public sealed partial class Correlator
         {
             r.Origin = OriginKind.Smtp;
         }
-        r.Listener = Str(line, ev.Program);
-        r.ClientName = Str(line, ev.ClientName);
+        r.Listener = _pool.Get(ev.Program.Of(line));
+        r.ClientName = _pool.Get(ev.ClientName.Of(line));
         r.ClientIp = Str(line, ev.ClientIp);
         r.ClientPort = ev.ClientPort > 0 ? ev.ClientPort : null;
-        r.SaslMethod = Str(line, ev.SaslMethod) ?? r.SaslMethod;
-        r.SaslUser = Str(line, ev.SaslUser) ?? r.SaslUser;
+        r.SaslMethod = _pool.Get(ev.SaslMethod.Of(line)) ?? r.SaslMethod;
+        r.SaslUser = _pool.Get(ev.SaslUser.Of(line)) ?? r.SaslUser;
         r.SaslSender = Str(line, ev.SaslSender) ?? r.SaslSender;
-        r.Helo = Str(line, ev.Helo) ?? r.Helo;
+        r.Helo = _pool.Get(ev.Helo.Of(line)) ?? r.Helo;
         r.OrigClient = Str(line, ev.OrigClient) ?? r.OrigClient;
         if (!ev.OtherQueueId.IsEmpty)
         {
@@ -172,8 +181,8 @@ public sealed partial class Correlator
 
         var agent = AgentName(ev.Daemon.Of(line));
         rcpt.Agent = agent;
-        rcpt.Relay = Str(line, ev.Relay);
-        rcpt.Dsn = Str(line, ev.Dsn);
+        rcpt.Relay = _pool.Get(ev.Relay.Of(line));
+        rcpt.Dsn = _pool.Get(ev.Dsn.Of(line));
         var reply = Str(line, ev.Reply);
         if (ev.Status == DeliveryStatus.Deferred && rcpt.FirstDeferralReply is null)
         {
@@ -186,7 +195,14 @@ public sealed partial class Correlator
         rcpt.TimeUtc = time;
         rcpt.Attempts++;
         var queuedAs = !ev.OtherQueueId.IsEmpty;
-        rcpt.Hop = HopClassifier.Classify(agent, rcpt.Relay ?? "", reply ?? "", queuedAs);
+        var queuedHere = false;
+        if (queuedAs)
+        {
+            Span<char> nextId = stackalloc char[Math.Min(ev.OtherQueueId.Length, 64)];
+            Latin1(ev.OtherQueueId.Of(line)[..nextId.Length], nextId);
+            queuedHere = host.TryGetOpenOrFinished(nextId, out _);
+        }
+        rcpt.Hop = HopClassifier.Classify(agent, rcpt.Relay ?? "", reply ?? "", queuedAs, queuedHere);
         if (!queuedAs)
         {
             return;
@@ -224,15 +240,24 @@ public sealed partial class Correlator
         {
             return;
         }
-        var n = Named(host, ev.OtherQueueId.Of(line), ticks);
-        if (ReferenceEquals(n, m))
+        var n = LinkNotification(host, m.Record.QueueId, line, in ev, ticks);
+        if (!ReferenceEquals(n, m))
         {
-            return;
+            m.Record.NotificationQueueIds.Add(n.Record.QueueId);
         }
-        m.Record.NotificationQueueIds.Add(n.Record.QueueId);
+    }
+
+    private OpenMessage LinkNotification(HostState host, string causeQueueId, ReadOnlySpan<byte> line, in LogEvent ev, long ticks)
+    {
+        var n = Named(host, ev.OtherQueueId.Of(line), ticks);
+        if (n.Record.QueueId == causeQueueId)
+        {
+            return n;
+        }
         n.Record.Origin = OriginKind.Notification;
         n.Record.EntrySeen = true;
-        n.CausedBy = new ChainLink(host.Name, m.Record.QueueId);
+        n.CausedBy = new ChainLink(host.Name, causeQueueId);
+        return n;
     }
 
     private void OnAmavis(HostState host, OpenMessage m, ReadOnlySpan<byte> line, in LogEvent ev, long ticks)

@@ -21,6 +21,7 @@ public sealed partial class Correlator : IChunkConsumer
     private readonly ILogObserver _observer;
     private readonly LogEngineOptions _options;
     private readonly ChainAssembler _assembler;
+    private readonly StringPool _pool = new();
     private readonly Dictionary<string, HostState> _hosts = new(StringComparer.Ordinal);
     private readonly byte[]? _hostFilter;
     private byte[] _lastHostBytes = [];
@@ -131,19 +132,36 @@ public sealed partial class Correlator : IChunkConsumer
         return state;
     }
 
-    /// <summary>Finds the open record for the line's queue ID, or starts one (a reused short ID after "removed" starts anew).</summary>
-    private OpenMessage Lookup(HostState host, ReadOnlySpan<byte> line, in LogEvent ev, long ticks, out bool created)
+    /// <summary>
+    /// Finds the record for the line's queue ID, or starts one: a reused short ID after "removed" starts anew,
+    /// but only on an entry line; a straggler after "removed" joins the finished record, or is dropped
+    /// (and counted) when its chain has just been emitted.
+    /// </summary>
+    private OpenMessage? Lookup(HostState host, ReadOnlySpan<byte> line, in LogEvent ev, long ticks)
     {
         Span<char> id = stackalloc char[Math.Min(ev.QueueId.Length, 64)];
         Latin1(ev.QueueId.Of(line)[..id.Length], id);
         if (host.TryGetOpen(id, out var open))
         {
-            created = false;
             return open;
         }
-        created = true;
+        if (ev.Kind is not (EventKind.SmtpdClient or EventKind.PickupUid or EventKind.CleanupMessageId))
+        {
+            if (host.TryGetFinished(id, out var finished))
+            {
+                return finished;
+            }
+            if (host.WasJustEmitted(id, ticks))
+            {
+                LateLines++;
+                return null;
+            }
+        }
         return Create(host, id.ToString(), ticks);
     }
+
+    /// <summary>Lines about a message whose chain had already been emitted (logged after its "removed").</summary>
+    public long LateLines { get; private set; }
 
     private OpenMessage Create(HostState host, string queueId, long ticks)
     {

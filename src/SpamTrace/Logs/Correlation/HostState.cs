@@ -18,7 +18,32 @@ internal sealed class HostState
     private readonly Dictionary<string, OpenMessage>.AlternateLookup<ReadOnlySpan<char>> _openLookup;
     private readonly Dictionary<string, OpenMessage>.AlternateLookup<ReadOnlySpan<char>> _finishedLookup;
 
+    // Queue IDs whose chain was just emitted: a straggling line (a bounce logged after "removed") must
+    // not start a phantom message. Kept for a short window of log time.
+    private readonly Dictionary<string, long> _emitted = new(StringComparer.Ordinal);
+    private readonly Queue<(string Id, long Ticks)> _emittedOrder = new();
+    private static readonly long EmittedWindowTicks = TimeSpan.FromMinutes(2).Ticks;
+
     public int OpenCount => _open.Count;
+
+    public bool TryGetFinished(ReadOnlySpan<char> queueId, out OpenMessage message) => _finished.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(queueId, out message!);
+
+    public void RememberEmitted(string queueId, long ticks)
+    {
+        _emitted[queueId] = ticks;
+        _emittedOrder.Enqueue((queueId, ticks));
+        while (_emittedOrder.TryPeek(out var oldest) && (oldest.Ticks + EmittedWindowTicks < ticks || _emittedOrder.Count > 200_000))
+        {
+            _emittedOrder.Dequeue();
+            if (_emitted.TryGetValue(oldest.Id, out var t) && t == oldest.Ticks)
+            {
+                _emitted.Remove(oldest.Id);
+            }
+        }
+    }
+
+    public bool WasJustEmitted(ReadOnlySpan<char> queueId, long ticks) =>
+        _emitted.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(queueId, out var t) && ticks - t <= EmittedWindowTicks;
 
     public IEnumerable<OpenMessage> OpenMessages => _open.Values;
 

@@ -37,7 +37,25 @@ public sealed class MessageChain
         Hops.SelectMany(h => h.Recipients).Where(r => r.Hop != HopKind.ContentFilter);
 
     /// <summary>True when at least one recipient was handed (or is being tried) to a remote host.</summary>
-    public bool IsOutbound => FinalRecipients.Any(r => r.Hop == HopKind.Remote);
+    public bool IsOutbound
+    {
+        get
+        {
+            // A loop, not LINQ: every consumer asks this of every chain.
+            for (var i = 0; i < Hops.Count; i++)
+            {
+                var recipients = Hops[i].Recipients;
+                for (var j = 0; j < recipients.Count; j++)
+                {
+                    if (recipients[j].Hop == HopKind.Remote)
+                    {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+    }
 
     public DateTime FirstSeenUtc => Root.FirstSeenUtc;
     public DateTime LastSeenUtc => Hops.Max(h => h.LastSeenUtc);

@@ -536,7 +536,7 @@ public sealed class PolicyConfigLoader
 
     private void CheckEndpoint(string text, string path)
     {
-        if (!System.Net.IPEndPoint.TryParse(text, out var endpoint) || endpoint.Port == 0)
+        if (!System.Net.IPEndPoint.TryParse(text, out var endpoint))
         {
             Error(path, $"'{text}' is not an address:port like 127.0.0.1:10040");
         }

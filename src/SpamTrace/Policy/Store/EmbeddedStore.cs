@@ -22,6 +22,7 @@ public sealed class EmbeddedStore : IPolicyStore
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _flushLoop;
     private readonly TimeSpan _flushInterval;
+    private readonly TimeProvider _time;
     private long _nextMemoryIncidentId = 1;
 
     private sealed class CounterState(LimitAlgorithm algorithm, long windowMs)
@@ -35,8 +36,10 @@ public sealed class EmbeddedStore : IPolicyStore
 
     /// <param name="path">SQLite file, or null for memory only (tests, benchmarks).</param>
     /// <param name="flushInterval">How often changed counters are written and empty ones forgotten.</param>
-    public EmbeddedStore(string? path, TimeSpan? flushInterval = null)
+    /// <param name="time">The clock deciding which counters have expired at flush time.</param>
+    public EmbeddedStore(string? path, TimeSpan? flushInterval = null, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _flushInterval = flushInterval ?? TimeSpan.FromSeconds(2);
         if (path is not null)
         {
@@ -252,11 +255,7 @@ public sealed class EmbeddedStore : IPolicyStore
             {
                 lock (activity)
                 {
-                    activity.LimitHits.Clear();
-                    activity.Ips.Clear();
-                    activity.Networks.Clear();
-                    activity.Hours = new long[UserActivity.HistoryHours];
-                    activity.Dirty = true;
+                    activity.ResetHistory();
                 }
             }
             return ValueTask.FromResult(removed);
@@ -328,7 +327,7 @@ public sealed class EmbeddedStore : IPolicyStore
         {
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
             {
-                Flush(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                Flush(_time.GetUtcNow().ToUnixTimeMilliseconds());
             }
         }
         catch (OperationCanceledException)
@@ -468,7 +467,7 @@ public sealed class EmbeddedStore : IPolicyStore
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         await _flushLoop.ConfigureAwait(false);
-        Flush(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        Flush(_time.GetUtcNow().ToUnixTimeMilliseconds());
         _db?.Dispose();
         _stop.Dispose();
     }

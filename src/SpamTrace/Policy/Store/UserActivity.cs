@@ -18,19 +18,39 @@ internal sealed class UserActivity
     public long FirstSeenMs { get; set; }
     public bool Dirty { get; set; }
 
+    private long _baselineHour = -1;
+    private double _baseline;
+
     public static int Prune(Dictionary<string, long> seen, long cutoffMs)
     {
-        if (seen.Count > 64 || seen.Values.Any(v => v <= cutoffMs))
+        // Runs on every request: no LINQ, no allocation unless something actually expired.
+        List<string>? expired = null;
+        foreach (var (key, at) in seen)
         {
-            foreach (var (key, at) in seen.ToList())
+            if (at <= cutoffMs)
             {
-                if (at <= cutoffMs)
-                {
-                    seen.Remove(key);
-                }
+                (expired ??= []).Add(key);
+            }
+        }
+        if (expired is not null)
+        {
+            foreach (var key in expired)
+            {
+                seen.Remove(key);
             }
         }
         return seen.Count;
+    }
+
+    /// <summary>Forgets what would contain the user again at once (after a release).</summary>
+    public void ResetHistory()
+    {
+        LimitHits.Clear();
+        Ips.Clear();
+        Networks.Clear();
+        Array.Clear(Hours);
+        _baselineHour = -1;
+        Dirty = true;
     }
 
     public void AdvanceTo(long hour)
@@ -39,6 +59,7 @@ internal sealed class UserActivity
         {
             return;
         }
+        _baselineHour = -1;
         var steps = Math.Min(hour - CurrentHour, HistoryHours);
         for (var i = 1; i <= steps; i++)
         {
@@ -73,6 +94,11 @@ internal sealed class UserActivity
             return -1;
         }
         var hour = nowMs / 3_600_000;
+        // Past hours do not change within the hour: compute once per hour, not per request.
+        if (hour == _baselineHour)
+        {
+            return _baseline;
+        }
         long total = 0;
         for (var h = hour - HistoryHours + 1; h < hour; h++)
         {
@@ -82,6 +108,8 @@ internal sealed class UserActivity
             }
         }
         var hours = Math.Min(HistoryHours - 1, (nowMs - FirstSeenMs) / 3_600_000);
-        return hours <= 0 ? -1 : total / (double)hours;
+        _baseline = hours <= 0 ? -1 : total / (double)hours;
+        _baselineHour = hour;
+        return _baseline;
     }
 }
