@@ -282,7 +282,7 @@ class Manifest:
             self.data["auth_failures"].append({"user": user, "client_ip": client_ip, "swaks_exit": rc})
 
     def message(self, role, origin, sender, recipients, message_id, server=None, result=None, filtered=False,
-                subject=None):
+                subject=None, spam_marked=False):
         """Records one submitted message; recipients get the status the lab's routing predicts."""
         entry = {
             "role": role,
@@ -297,6 +297,10 @@ class Manifest:
             "reply": None if result is None else result["reply"],
             "recipients": [],
         }
+        if filtered and self.data["filter_mode"] == "tempfail":
+            entry["filter_tempfail"] = True
+        if filtered and self.data["filter_mode"] == "discard-spam" and spam_marked:
+            entry["filter_blocked"] = True
         refused = {} if result is None else result["refused"]
         for rcpt in recipients:
             if rcpt in refused:
@@ -307,6 +311,8 @@ class Manifest:
                 sink, status = self.lab.route(rcpt)
                 if filtered and self.data["filter_mode"] == "tempfail":
                     status = "deferred"
+                elif filtered and self.data["filter_mode"] == "discard-spam" and spam_marked:
+                    status, sink = "discarded", "content-filter"
                 entry["recipients"].append({"address": rcpt, "expected": status, "sink": sink})
         with self.lock:
             self.data["messages"].append(entry)

@@ -295,7 +295,7 @@ def legit(lab, args):
 
 
 def queue_states(lab, args):
-    """Deferred (greylisting, content filter down), bounced and held messages from one ordinary user."""
+    """Deferred (greylisting, content filter down), bounced, held and filter-blocked messages from one user."""
     pick = Picker(args.seed)
     user = args.user or pick.rng.choice(sorted(lab.users()))
     if "@" not in user:
@@ -323,9 +323,24 @@ def queue_states(lab, args):
             mid = pick.message_id("lab.example")
             res = smtp_send(server, port, ip, user, [rcpt], build_message(user, [rcpt], "Offer", "hello\n", mid),
                             auth=(user, password), helo="office-pc", tls=True)
-            entry = manifest.message("legit", {"kind": "sasl", "user": user, "client_ip": ip}, user, [rcpt], mid,
-                                     f"{server}:{port}", res, filtered, "Offer")
-            entry["filter_tempfail"] = True
+            manifest.message("legit", {"kind": "sasl", "user": user, "client_ip": ip}, user, [rcpt], mid,
+                             f"{server}:{port}", res, filtered, "Offer")
+        lab.settle(timeout=60)
+        lab.set_filter_mode("pass")
+        manifest.data["filter_mode"] = "pass"
+    if filtered and args.blocked:
+        # The filter in discard-spam mode: amavis logs "Blocked SPAM" and the message goes no further.
+        lab.settle(timeout=60)
+        lab.set_filter_mode("discard-spam")
+        manifest.data["filter_mode"] = "discard-spam"
+        for i in range(args.blocked):
+            rcpt = pick.external_recipient(dead_share=0)
+            mid = pick.message_id("lab.example")
+            res = smtp_send(server, port, ip, user, [rcpt],
+                            build_message(user, [rcpt], "Cheap meds", "buy now\n", mid, ("X-Lab-Spam: yes",)),
+                            auth=(user, password), helo="office-pc", tls=True)
+            manifest.message("filtered-spam", {"kind": "sasl", "user": user, "client_ip": ip}, user, [rcpt], mid,
+                             f"{server}:{port}", res, filtered, "Cheap meds", spam_marked=True)
         lab.settle(timeout=60)
         lab.set_filter_mode("pass")
         manifest.data["filter_mode"] = "pass"
@@ -378,6 +393,7 @@ def main():
     p = common(sub.add_parser("queue-states", help="deferred, bounced and held messages; content filter down"))
     p.add_argument("--user"); p.add_argument("--count", type=int, default=6)
     p.add_argument("--hold", type=int, default=1); p.add_argument("--tempfail", type=int, default=2)
+    p.add_argument("--blocked", type=int, default=1, help="spam messages the filter discards (Blocked SPAM)")
     args = parser.parse_args()
 
     lab = Lab(args.run)

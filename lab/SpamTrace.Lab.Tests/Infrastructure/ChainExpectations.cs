@@ -68,6 +68,15 @@ public static class ChainExpectations
             Expect(chain.Hops.Count == 1, $"{where}: {chain.Hops.Count} hops while the filter was failing, expected 1", errors);
             return;
         }
+        if (message.FilterBlocked == true)
+        {
+            Expect(chain.Hops.Count == 1, $"{where}: {chain.Hops.Count} hops for a message the filter discarded, expected 1", errors);
+            Expect(root.FilterVerdict?.StartsWith("Blocked", StringComparison.Ordinal) == true,
+                $"{where}: filter verdict '{root.FilterVerdict}', expected Blocked SPAM", errors);
+            Expect(root.Recipients.Count > 0 && root.Recipients.All(r => r.Hop == HopKind.ContentFilter && r.NextQueueId is null),
+                $"{where}: discarded message's recipients should end at the filter with no next queue ID", errors);
+            return;
+        }
         if (!message.Filtered)
         {
             Expect(chain.Hops.Count == 1, $"{where}: {chain.Hops.Count} hops without the content filter, expected 1", errors);
@@ -91,7 +100,8 @@ public static class ChainExpectations
         var final = message.FilterTempfail == true
             ? chain.Hops.SelectMany(h => h.Recipients).ToList()
             : chain.FinalRecipients.ToList();
-        foreach (var expected in message.Recipients.Where(r => r.Expected != "rejected"))
+        // Discarded by the filter: checked with the re-injection (the recipients end at the filter hop).
+        foreach (var expected in message.Recipients.Where(r => r.Expected is not ("rejected" or "discarded")))
         {
             var actual = final.Where(r => string.Equals(r.Address, expected.Address, StringComparison.OrdinalIgnoreCase)).ToList();
             if (actual.Count == 0)

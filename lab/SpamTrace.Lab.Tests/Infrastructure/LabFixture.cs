@@ -92,7 +92,7 @@ public sealed class LabFixture : IDisposable
         Play("open-relay", "--seed", Seeded(), "--count", N(4, 10), "--rcpts", N(1, 4), "--ip-count", N(1, 4), "--probes", N(1, 3));
         Play("backscatter", "--seed", Seeded(), "--count", N(4, 10), "--ip-count", N(2, 4), "--probes", N(1, 2));
         // Last: it switches the content filter to tempfail for a moment.
-        Play("queue-states", "--seed", Seeded(), "--user", names[3], "--count", N(3, 6), "--hold", "1", "--tempfail", N(1, 2));
+        Play("queue-states", "--seed", Seeded(), "--user", names[3], "--count", N(3, 6), "--hold", "1", "--tempfail", N(1, 2), "--blocked", N(1, 2));
         Run.Collect("final");
     }
 

@@ -56,7 +56,8 @@ public sealed record LabMessage(
     string? Reply,
     List<LabRecipient> Recipients,
     LabBounceTarget? ExpectedBounceTo,
-    bool? FilterTempfail)
+    bool? FilterTempfail,
+    bool? FilterBlocked)
 {
     public override string ToString() => $"{Role} {MessageId} queue_id={QueueId} from {Origin.Kind}:{Origin.User ?? Origin.ClientIp}";
 }
