@@ -236,7 +236,8 @@ backdate
 
 # --- namespace ---------------------------------------------------------------------------------------------------
 ip netns del "$ns" 2>/dev/null || true
-ip netns add "$ns"
+ip netns add "$ns" 2>"$run/logs/netns.err" \
+  || lab_die "cannot create network namespace $ns: $(cat "$run/logs/netns.err") (needs CAP_SYS_ADMIN and CAP_NET_ADMIN: real root or a privileged container)"
 ip -n "$ns" link set lo up
 # Inside the namespace only, whole documentation/benchmark ranges are local to lo ("AnyIP"): "the Internet"
 # (192.0.2.0/24), remote clients (198.18.0.0/15, many /24s) and offices (203.0.113.0/24) get realistic,
