@@ -4,6 +4,8 @@
 # Usage: lab/start.sh [RUN_DIR]          (default lab/run/default; an existing run there is stopped first)
 # Environment:
 #   LAB_FILTER=0            no global content_filter (the filter still runs; 127.0.0.2 listeners never use it)
+#   LAB_PROFILE=fast-expiry retries every 2-4 s, delay warnings after 4 s, messages expire after 12 s (the
+#                           expire scenario: "sender delay notification", "status=expired, returned to sender")
 #   LAB_USERS="u:p ..."     SASL users of lab.example (default: alice bob carol dave erin with random passwords)
 #   LAB_POSTCONF="k = v"    extra main.cf settings, one per line (applied with postconf -e after ours)
 #   LAB_POSTCONF_MASTER="service/type/param = value"  master.cf field overrides, one per line (postconf -P/-F)
@@ -216,6 +218,13 @@ MASTER
   [[ -n ${LAB_MASTER_CF:-} ]] && printf '%s\n' "$LAB_MASTER_CF"
 } >"$conf/master.cf"
 
+case "${LAB_PROFILE:-}" in
+  "") ;;
+  fast-expiry)
+    postconf -c "$conf" -e "minimal_backoff_time = 2s" "maximal_backoff_time = 4s" "queue_run_delay = 2s" \
+      "delay_warning_time = 4s" "maximal_queue_lifetime = 12s" "bounce_queue_lifetime = 12s" ;;
+  *) lab_die "unknown LAB_PROFILE ${LAB_PROFILE} (known: fast-expiry)" ;;
+esac
 if [[ -n ${LAB_POSTCONF:-} ]]; then
   while IFS= read -r kv; do [[ -n ${kv// } ]] && postconf -c "$conf" -e "$kv"; done <<<"$LAB_POSTCONF"
 fi
@@ -322,6 +331,7 @@ LAB_OUTPUT_DIR=$run/outputs
 LAB_FILTER_MODE_FILE=$run/filter.mode
 LAB_DOMAIN=$domain
 LAB_FILTER=${LAB_FILTER:-1}
+LAB_PROFILE=${LAB_PROFILE:-}
 LAB_MX=127.0.0.1:25
 LAB_MX_NOFILTER=127.0.0.2:25
 LAB_MX_OPEN_RELAY=127.0.0.3:25

@@ -282,7 +282,7 @@ class Manifest:
             self.data["auth_failures"].append({"user": user, "client_ip": client_ip, "swaks_exit": rc})
 
     def message(self, role, origin, sender, recipients, message_id, server=None, result=None, filtered=False,
-                subject=None, spam_marked=False):
+                subject=None, spam_marked=False, status_override=None):
         """Records one submitted message; recipients get the status the lab's routing predicts."""
         entry = {
             "role": role,
@@ -313,6 +313,8 @@ class Manifest:
                     status = "deferred"
                 elif filtered and self.data["filter_mode"] == "discard-spam" and spam_marked:
                     status, sink = "discarded", "content-filter"
+                elif status_override:
+                    status = status_override
                 entry["recipients"].append({"address": rcpt, "expected": status, "sink": sink})
         with self.lock:
             self.data["messages"].append(entry)

@@ -354,6 +354,42 @@ def queue_states(lab, args):
     return manifest
 
 
+def expire(lab, args):
+    """Mail that can never be delivered (greylisted forever) until Postfix gives up: delay warning, then expiry."""
+    if lab.env.get("LAB_PROFILE") != "fast-expiry":
+        raise SystemExit("lab: the expire scenario needs a lab started with LAB_PROFILE=fast-expiry")
+    pick = Picker(args.seed)
+    user = args.user or pick.rng.choice(sorted(lab.users()))
+    if "@" not in user:
+        user = f"{user}@{lab.domain}"
+    password = lab.users()[user]
+    manifest = Manifest(lab, "expire", args.seed, {"user": user, "count": args.count})
+    manifest.legitimate(kind="sasl", user=user)
+    server, port, filtered = listener(lab, args, "submission")
+    ip = pick.office_ip()
+    queued = []
+    for i in range(args.count):
+        rcpt = f"{pick.local_part()}@greylist.example"
+        mid = pick.message_id("lab.example")
+        res = smtp_send(server, port, ip, user, [rcpt], build_message(user, [rcpt], "Quarterly report", "attached\n", mid),
+                        auth=(user, password), helo="office-pc", tls=True)
+        entry = manifest.message("legit", {"kind": "sasl", "user": user, "client_ip": ip}, user, [rcpt], mid,
+                                 f"{server}:{port}", res, filtered, "Quarterly report", status_override="expired")
+        entry["expected_notifications"] = ["delay", "bounce"]
+        queued.append(rcpt)
+    # Wait until Postfix has given up on every one of them (a delay warning first, then "expired").
+    deadline = time.monotonic() + args.timeout
+    while time.monotonic() < deadline:
+        left = [m for m in lab.postqueue() if any(r["address"] in queued for r in m.get("recipients", []))
+                and m.get("sender") == user]
+        if not left:
+            break
+        time.sleep(0.5)
+    else:
+        raise SystemExit(f"lab: messages did not expire within {args.timeout} s")
+    return manifest
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--run", required=True, help="the lab run directory")
@@ -394,6 +430,9 @@ def main():
     p.add_argument("--user"); p.add_argument("--count", type=int, default=6)
     p.add_argument("--hold", type=int, default=1); p.add_argument("--tempfail", type=int, default=2)
     p.add_argument("--blocked", type=int, default=1, help="spam messages the filter discards (Blocked SPAM)")
+    p = common(sub.add_parser("expire", help="undeliverable mail until delay warning and expiry (LAB_PROFILE=fast-expiry)"))
+    p.add_argument("--user"); p.add_argument("--count", type=int, default=2)
+    p.add_argument("--timeout", type=float, default=60)
     args = parser.parse_args()
 
     lab = Lab(args.run)
@@ -404,7 +443,7 @@ def main():
     print(f"lab: scenario {args.scenario} seed {args.seed}", file=sys.stderr, flush=True)
     started = time.monotonic()
     handler = {"stolen-password": stolen_password, "hacked-script": hacked_script, "open-relay": open_relay,
-               "backscatter": backscatter, "legit": legit, "queue-states": queue_states}[args.scenario]
+               "backscatter": backscatter, "legit": legit, "queue-states": queue_states, "expire": expire}[args.scenario]
     manifest = handler(lab, args)
     settled = True if args.no_settle else lab.settle()
     manifest.data["settled"] = settled

@@ -115,8 +115,19 @@ public static class ChainExpectations
                 "delivered" => (DeliveryStatus.Sent, HopKind.Local),
                 "bounced" => (DeliveryStatus.Bounced, null),
                 "deferred" => (DeliveryStatus.Deferred, null),
+                "expired" => (DeliveryStatus.Expired, null),
                 _ => (DeliveryStatus.Other, null),
             };
+            if (expected.Expected == "expired")
+            {
+                // qmgr logs the expiry per message ("status=expired, returned to sender"); the recipient's own last
+                // line is its deferral.
+                Expect(chain.Hops.Any(h => h.Fate == MessageFate.Expired),
+                    $"{where}: no hop expired (fates {string.Join(",", chain.Hops.Select(h => h.Fate))})", errors);
+                Expect(actual.Any(r => r.Status is DeliveryStatus.Expired or DeliveryStatus.Deferred),
+                    $"{where}: recipient {expected.Address} is {string.Join(",", actual.Select(r => r.Status))}, expected expired or deferred", errors);
+                continue;
+            }
             Expect(actual.Any(r => r.Status == status && (hop is null || r.Hop == hop)),
                 $"{where}: recipient {expected.Address} is {string.Join(",", actual.Select(r => $"{r.Status}/{r.Hop}"))}, expected {expected.Expected}", errors);
         }
@@ -124,7 +135,7 @@ public static class ChainExpectations
 
     private static void CheckBounce(LabMessage message, MessageChain chain, ChainIndex index, string where, List<string> errors)
     {
-        if (!message.Recipients.Any(r => r.Expected == "bounced"))
+        if (!message.Recipients.Any(r => r.Expected is "bounced" or "expired"))
         {
             return;
         }

@@ -57,7 +57,8 @@ public sealed record LabMessage(
     List<LabRecipient> Recipients,
     LabBounceTarget? ExpectedBounceTo,
     bool? FilterTempfail,
-    bool? FilterBlocked)
+    bool? FilterBlocked,
+    List<string>? ExpectedNotifications)
 {
     public override string ToString() => $"{Role} {MessageId} queue_id={QueueId} from {Origin.Kind}:{Origin.User ?? Origin.ClientIp}";
 }
