@@ -73,7 +73,7 @@ config "$port" "{ \"type\": \"redis\", \"redis\": \"127.0.0.1:$rport\" }" >"$wor
 "$cli" policy serve -c "$work/redis.json" >"$work/redis-service.log" 2>&1 &
 pid=$!; pids+=("$pid")
 wait_port "$port"
-"$load" --target "127.0.0.1:$port" --pid "$pid" --label "spamtrace (redis)" --connections "$levels" --seconds "$seconds"
+"$load" --target "127.0.0.1:$port" --pid "$pid,$rpid" --label "spamtrace (redis; CPU, RSS incl. redis-server)" --connections "$levels" --seconds "$seconds"
 kill "$pid"; wait "$pid" 2>/dev/null || true
 kill "$rpid"; wait "$rpid" 2>/dev/null || true
 
