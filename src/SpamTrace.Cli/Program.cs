@@ -12,6 +12,8 @@ app.Configure(config =>
         .WithDescription("Follow messages by queue ID, Message-ID, address, SASL user or client IP through every Postfix daemon.");
 
     // Diagnosis: name the source of outbound spam.
+    config.AddCommand<SpamTrace.Cli.Commands.DiagnoseCommand>("diagnose")
+        .WithDescription("Name the source of outbound spam (stolen login, hacked script, open relay, backscatter), with evidence and the commands that stop it.");
 
     // Queue and containment.
     config.AddCommand<SpamTrace.Cli.Commands.QueueCommand>("queue")

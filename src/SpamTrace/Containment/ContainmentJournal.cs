@@ -97,7 +97,7 @@ public sealed class ContainmentJournal(string directory)
         foreach (var file in System.IO.Directory.GetFiles(Directory, "*.jsonl").OrderByDescending(f => f, StringComparer.Ordinal))
         {
             var id = System.IO.Path.GetFileNameWithoutExtension(file);
-            if (LastBySeq(Read(id)).Values.Any(r => r.Status is "applied" or "applying" or "undo_failed"))
+            if (LastBySeq(Read(id)).Values.Any(r => r.Step.Kind != StepKind.Reload && r.Status is "applied" or "applying" or "undo_failed"))
             {
                 return id;
             }

@@ -58,7 +58,9 @@ public static class ActionPlanner
             new("Who is uid " + uid, $"getent passwd {ShellQuote.Quote(uid)}"),
         };
         var since = a.SinceUtc.AddDays(-2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        foreach (var script in a.Stats.Scripts.Top(3).Select(p => p.Key))
+        // The script that sent most of it; the others only when none dominates (a site's legitimate contact form is noise here).
+        var scripts = a.MainScript is { } main ? [main] : a.Stats.Scripts.Top(3).Select(p => p.Key).ToList();
+        foreach (var script in scripts)
         {
             var file = Path.GetFileName(script);
             if (file.Length == 0)

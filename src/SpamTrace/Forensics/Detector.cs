@@ -166,7 +166,7 @@ public static class Detector
         {
             ev.Add(new("burst", $"volume jumped far above its own baseline from {b:yyyy-MM-dd HH:mm} UTC", 15, false));
         }
-        if (globalBurst is { } g && s.FirstSeenUtc >= g)
+        if (globalBurst is { } g && g - o.FirstSeenUtc >= TimeSpan.FromHours(1) && s.FirstSeenUtc >= g)
         {
             ev.Add(new("new-in-burst", $"first seen at {s.FirstSeenUtc:yyyy-MM-dd HH:mm} UTC, after the outbound burst began: a new origin", 10, false));
         }
@@ -182,7 +182,7 @@ public static class Detector
         var nets = s.Networks.Count;
         if (ips >= 5)
         {
-            ev.Add(new("many-client-ips", $"logged in from {s.ClientIps.CountText} client IPs in {s.Networks.CountText} networks", 30, true));
+            ev.Add(new("many-client-ips", $"logged in from {s.ClientIps.CountText} client IPs in {s.Networks.CountText} network{(s.Networks.Count == 1 ? "" : "s")}", 30, true));
         }
         else if (ips >= 3 && nets >= 3)
         {
@@ -276,5 +276,5 @@ public static class Detector
     public static string Pct(double share) => $"{share * 100:F0}%";
 
     public static string Human(TimeSpan t) =>
-        t.TotalDays >= 2 ? $"{t.TotalDays:F0} days" : t.TotalHours >= 2 ? $"{t.TotalHours:F0} hours" : $"{Math.Max(0, t.TotalMinutes):F0} minutes";
+        t.TotalDays >= 2 ? $"{t.TotalDays:F0} days" : t.TotalHours >= 2 ? $"{t.TotalHours:F0} hours" : t.TotalMinutes >= 1 ? $"{t.TotalMinutes:F0} minutes" : "under a minute";
 }

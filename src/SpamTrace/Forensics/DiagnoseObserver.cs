@@ -40,7 +40,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         {
             Chains++;
             See(chain.FirstSeenUtc);
-            if (!chain.IsOutbound)
+            if (!OutboundRecipients.Any(chain))
             {
                 return;
             }
@@ -106,14 +106,16 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         }
 
         var remote = 0;
-        foreach (var r in chain.FinalRecipients)
+        foreach (var hop in chain.Hops)
         {
-            if (r.Hop != HopKind.Remote)
+            foreach (var r in hop.Recipients)
             {
-                continue;
+                if (OutboundRecipients.IsOutbound(r))
+                {
+                    remote++;
+                    AddRecipient(s, r);
+                }
             }
-            remote++;
-            AddRecipient(s, r);
         }
         s.RemoteRecipients += remote;
         RemoteRecipients += remote;

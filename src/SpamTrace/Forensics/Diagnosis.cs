@@ -29,6 +29,21 @@ public sealed class OriginAssessment
     public long? Queued { get; set; }
     public IReadOnlyList<ActionStep> Actions { get; set; } = [];
 
+    /// <summary>The script that sent most of a local origin's mail (at least half of the messages naming one), if any.</summary>
+    public string? MainScript
+    {
+        get
+        {
+            var counts = Stats.Scripts.Counts;
+            if (counts.Count == 0)
+            {
+                return null;
+            }
+            var top = Stats.Scripts.Top(1).First();
+            return top.Value * 2 >= counts.Values.Sum() ? top.Key : null;
+        }
+    }
+
     /// <summary>"sasl:alice", or "local:33 (www-data)" when the uid's name is known.</summary>
     public string Label => Stats.UserName is { } n ? $"{Id} ({n})" : Id.ToString();
 
@@ -36,7 +51,7 @@ public sealed class OriginAssessment
     public string Verdict => Id.Kind switch
     {
         CulpritKind.Sasl => "stolen or abused account",
-        CulpritKind.Local => Stats.Scripts.Counts.Count > 0 ? "hacked script (PHP mail())" : "local program sending spam",
+        CulpritKind.Local => MainScript is { } script ? $"hacked script {script} (PHP mail())" : Stats.Scripts.Counts.Count > 0 ? "hacked script (PHP mail())" : "local program sending spam",
         CulpritKind.Relay => "unauthenticated relay (open relay or compromised trusted host)",
         CulpritKind.Bounce => "backscatter (bounces to forged senders)",
         CulpritKind.Forward => "forwarded spam",

@@ -44,9 +44,9 @@ public static class OriginAttributor
     private static bool IsAliasForward(MessageChain chain)
     {
         var any = false;
-        foreach (var r in chain.FinalRecipients)
+        foreach (var r in chain.Hops.SelectMany(h => h.Recipients))
         {
-            if (r.Hop != HopKind.Remote)
+            if (!OutboundRecipients.IsOutbound(r))
             {
                 continue;
             }

@@ -17,6 +17,20 @@ public sealed class UidNames
 
     public static readonly UidNames None = new(new Dictionary<int, string>(), []);
 
+    private bool _anyHost;
+
+    /// <summary>A passwd file copied from the log's host (--passwd): its names apply whatever host the log names.</summary>
+    public static UidNames FromFile(string passwdPath)
+    {
+        if (!File.Exists(passwdPath))
+        {
+            throw new FileNotFoundException($"{passwdPath}: passwd file not found", passwdPath);
+        }
+        var names = FromSystem(passwdPath);
+        names._anyHost = true;
+        return names;
+    }
+
     /// <summary>Reads /etc/passwd (or the given file) and this machine's host names; missing file: no names.</summary>
     public static UidNames FromSystem(string passwdPath = "/etc/passwd")
     {
@@ -54,5 +68,5 @@ public sealed class UidNames
 
     /// <summary>The user name of a uid logged by <paramref name="host"/>, when that host is this machine.</summary>
     public string? NameOf(string host, int uid) =>
-        (_localHosts.Contains(host) || _localHosts.Contains(host.Split('.')[0])) && _names.TryGetValue(uid, out var n) ? n : null;
+        (_anyHost || _localHosts.Contains(host) || _localHosts.Contains(host.Split('.')[0])) && _names.TryGetValue(uid, out var n) ? n : null;
 }

@@ -23,12 +23,11 @@ public sealed class QueueSummarizer
     private readonly int _top;
     private readonly Dictionary<string, QueueCount> _queues = new(StringComparer.Ordinal);
     private readonly Dictionary<string, QueueCount> _senders = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, QueueCount> _senderDomains = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, QueueCount> _recipientDomains = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, QueueCount> _senderDomains = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, QueueCount> _recipientDomains = new(StringComparer.OrdinalIgnoreCase);
     private readonly QueueCount[] _ages = AgeBuckets.Select(b => new QueueCount(b.Label)).ToArray();
-    private readonly Dictionary<string, DelayReasonCount> _reasonsByText = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DelayReasonCount> _reasons = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _domainsOfMessage = new(StringComparer.Ordinal);
+    private readonly HashSet<QueueCount> _domainsOfMessage = [];
     private readonly HashSet<DelayReasonCount> _reasonsOfMessage = [];
     private readonly Random _random;
     private readonly int _sampleSize;
@@ -58,7 +57,9 @@ public sealed class QueueSummarizer
         Bump(_queues, message.QueueName, message.Recipients.Count);
         var sender = message.Sender.Length == 0 ? "<>" : message.Sender;
         Bump(_senders, sender, message.Recipients.Count);
-        Bump(_senderDomains, message.Sender.Length == 0 ? "<>" : QueuedMessage.DomainOf(message.Sender), message.Recipients.Count);
+        var senderDomain = Row(_senderDomains, message.Sender.Length == 0 ? "<>" : QueuedMessage.DomainSpanOf(message.Sender));
+        senderDomain.Messages++;
+        senderDomain.Recipients += message.Recipients.Count;
         var age = _now - message.ArrivalTime;
         var bucket = 0;
         while (age >= AgeBuckets[bucket].Limit) { bucket++; }
@@ -69,10 +70,9 @@ public sealed class QueueSummarizer
         _reasonsOfMessage.Clear();
         foreach (var recipient in message.Recipients)
         {
-            var domain = QueuedMessage.DomainOf(recipient.Address);
-            var row = Row(_recipientDomains, domain);
+            var row = Row(_recipientDomains, QueuedMessage.DomainSpanOf(recipient.Address));
             row.Recipients++;
-            if (_domainsOfMessage.Add(domain)) { row.Messages++; }
+            if (_domainsOfMessage.Add(row)) { row.Messages++; }
             if (recipient.DelayReason is { Length: > 0 } reason)
             {
                 var reasonRow = Reason(reason);
@@ -102,18 +102,17 @@ public sealed class QueueSummarizer
 
     private DelayReasonCount Reason(string reason)
     {
-        if (_reasonsByText.TryGetValue(reason, out var known))
+        // Floods make every raw reason distinct (the remote IP varies): look the key up as a span, allocate only new keys.
+        Span<char> buffer = stackalloc char[DelayReason.MaxNormalizedLength];
+        var key = buffer[..DelayReason.Normalize(reason, buffer)];
+        var lookup = _reasons.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!lookup.TryGetValue(key, out var row))
         {
-            return known;
-        }
-        var normalized = DelayReason.Normalize(reason);
-        if (!_reasons.TryGetValue(normalized, out var row))
-        {
+            var normalized = key.ToString();
             var (dsn, reply) = DelayReason.Split(reason);
             row = new DelayReasonCount(normalized, _classify(dsn, reply));
             _reasons[normalized] = row;
         }
-        _reasonsByText[reason] = row;
         return row;
     }
 
@@ -165,6 +164,19 @@ public sealed class QueueSummarizer
     {
         _summary.Distinct[name] = rows.Count;
         return rows.Values.OrderByDescending(r => r.Messages).ThenBy(r => r.Key, StringComparer.Ordinal).Take(_top).ToList();
+    }
+
+    /// <summary>The row for a span key (domains): no string is allocated unless the key is new; new keys are stored lowercased.</summary>
+    private static QueueCount Row(Dictionary<string, QueueCount> rows, ReadOnlySpan<char> key)
+    {
+        var lookup = rows.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!lookup.TryGetValue(key, out var row))
+        {
+            var text = key.ToString().ToLowerInvariant();
+            row = new QueueCount(text);
+            rows[text] = row;
+        }
+        return row;
     }
 
     private static QueueCount Row(Dictionary<string, QueueCount> rows, string key)

@@ -22,9 +22,12 @@ public sealed record QueuedMessage(
     public bool IsHeld => QueueName == "hold";
 
     /// <summary>The part after the last @, lowercased; empty for the null sender and bare local names.</summary>
-    public static string DomainOf(string address)
+    public static string DomainOf(string address) => DomainSpanOf(address).ToString().ToLowerInvariant();
+
+    /// <summary>The part after the last @, as is (compare it case-insensitively).</summary>
+    public static ReadOnlySpan<char> DomainSpanOf(string address)
     {
         var at = address.LastIndexOf('@');
-        return at < 0 ? "" : address[(at + 1)..].ToLowerInvariant();
+        return at < 0 ? [] : address.AsSpan(at + 1);
     }
 }

@@ -6,13 +6,14 @@
 #   private-postfix.sh start DIR     create DIR/{etc,queue,data}, start master; prints the config dir
 #   private-postfix.sh fill DIR      queue a realistic mix (local users, -f senders, held, deferred with remote-like replies)
 #   private-postfix.sh submit DIR LOGIN FROM TO [CLIENT_IP]   one message as SASL user LOGIN (via XCLIENT); prints the SMTP status
+#   private-postfix.sh send DIR USER FROM TO                  one message submitted locally (sendmail) as USER
 #   private-postfix.sh stop DIR      stop master (by its pid file) and remove DIR
 #
 # Needs root (master, postsuper) and the postfix package. sendmail run by other users with a private config
 # directory must be allowed by the default /etc/postfix/main.cf (alternate_config_directories): we append DIR/etc.
 set -euo pipefail
-cmd=${1:?usage: private-postfix.sh start|fill|submit|stop DIR}
-dir=${2:?usage: private-postfix.sh start|fill|submit|stop DIR}
+cmd=${1:?usage: private-postfix.sh start|fill|submit|send|stop DIR}
+dir=${2:?usage: private-postfix.sh start|fill|submit|send|stop DIR}
 etc="$dir/etc"
 
 # Rewrites alternate_config_directories: keeps other entries that still exist, adds or drops ours.
@@ -146,6 +147,7 @@ case $cmd in
   start) start ;;
   fill) fill ;;
   submit) shift 2; submit "$@" ;;
+  send) shift 2; send_as "$1" "$2" "$3" "${4:-test}" ;;
   stop) stop ;;
   *) echo "unknown command $cmd" >&2; exit 2 ;;
 esac

@@ -19,15 +19,11 @@ public class BounceCorpusTests(ITestOutputHelper output)
     private static readonly ReplyClass[] ReputationClasses =
         [ReplyClass.Blocked, ReplyClass.BadReputation, ReplyClass.SpamDetected, ReplyClass.RequirePtr, ReplyClass.AuthFailure];
 
-    [Fact]
+    [SkippableFact]
     public void Agreement_with_sisimai_per_class()
     {
         var corpus = SharedCorpora.Find("bounces");
-        if (corpus is null)
-        {
-            output.WriteLine("SKIPPED: ../shared/corpora/bounces not found; bounce classification not measured");
-            return;
-        }
+        Skip.If(corpus is null, "../shared/corpora/bounces not found next to the repository: bounce classification not measured");
         var expected = Path.Combine(corpus, "expected-go-sisimai.tsv");
         var perClass = new SortedDictionary<string, (int Total, int Agree)>();
         var confusion = new Dictionary<(string, ReplyClass), int>();

@@ -195,7 +195,14 @@ public sealed partial class Correlator
         rcpt.TimeUtc = time;
         rcpt.Attempts++;
         var queuedAs = !ev.OtherQueueId.IsEmpty;
-        rcpt.Hop = HopClassifier.Classify(agent, rcpt.Relay ?? "", reply ?? "", queuedAs);
+        var queuedHere = false;
+        if (queuedAs)
+        {
+            Span<char> nextId = stackalloc char[Math.Min(ev.OtherQueueId.Length, 64)];
+            Latin1(ev.OtherQueueId.Of(line)[..nextId.Length], nextId);
+            queuedHere = host.TryGetOpenOrFinished(nextId, out _);
+        }
+        rcpt.Hop = HopClassifier.Classify(agent, rcpt.Relay ?? "", reply ?? "", queuedAs, queuedHere);
         if (!queuedAs)
         {
             return;

@@ -7,7 +7,8 @@ internal static class HopClassifier
     /// <param name="relay">The relay= value: "host[ip]:port", "none", "local", "private/dovecot-lmtp"...</param>
     /// <param name="reply">The text in parentheses after status=.</param>
     /// <param name="queuedAs">True when the reply names a queue ID the mail was queued as.</param>
-    public static HopKind Classify(ReadOnlySpan<char> agent, ReadOnlySpan<char> relay, ReadOnlySpan<char> reply, bool queuedAs)
+    /// <param name="queuedHere">True when that queue ID is a message this host's log already knows (the re-injected copy).</param>
+    public static HopKind Classify(ReadOnlySpan<char> agent, ReadOnlySpan<char> relay, ReadOnlySpan<char> reply, bool queuedAs, bool queuedHere)
     {
         if (agent is "local" or "virtual" or "pipe")
         {
@@ -24,21 +25,43 @@ internal static class HopClassifier
             return reply.Contains("delivery temporarily suspended", StringComparison.OrdinalIgnoreCase) ? HopKind.Remote : HopKind.None;
         }
         var loopback = IsLoopbackRelay(relay);
+        // A hop back into this host: the copy it was queued as is ours (amavis 10024 -> 10025 says
+        // "from MTA(...): 250 ... queued as X", and X's smtpd line comes before this one).
+        if (queuedAs && (queuedHere || (loopback && (reply.Contains("from MTA(", StringComparison.Ordinal) || IsFilterPort(relay)))))
+        {
+            return HopKind.ContentFilter;
+        }
         if (loopback)
         {
-            // A hop back into this host: amavis (10024 -> 10025) or another local instance. Without a
-            // "queued as" it was discarded or blocked by the filter; still not mail leaving the server.
-            if (agent is "lmtp" && !queuedAs)
+            if (agent is "lmtp")
             {
-                return HopKind.Local;
+                return HopKind.Local; // Dovecot LMTP on 127.0.0.1:24.
             }
-            return HopKind.ContentFilter;
+            if (IsFilterPort(relay))
+            {
+                return HopKind.ContentFilter; // The filter kept it (discarded or blocked): it did not leave.
+            }
+            // Anything else on loopback port 25/587 is another MTA that sends on (a local smarthost, a proxy):
+            // the mail is leaving.
+            return HopKind.Remote;
         }
         if (agent is "lmtp" && !relay.Contains('['))
         {
             return HopKind.Local; // lmtp over a unix socket: the mailbox store (Dovecot).
         }
         return HopKind.Remote;
+    }
+
+    /// <summary>The ports content filters listen on by convention: amavis 10024, 10026 (ORIGINATING), and their neighbours.</summary>
+    private static bool IsFilterPort(ReadOnlySpan<char> relay)
+    {
+        var colon = relay.LastIndexOf(':');
+        if (colon < 0 || relay.LastIndexOf(']') > colon)
+        {
+            return false;
+        }
+        var port = relay[(colon + 1)..];
+        return port is "10024" or "10026" or "10028" or "10030" or "10032" or "10034" or "10040" or "11332";
     }
 
     /// <summary>True for relays on this host: 127.0.0.0/8, ::1, localhost, or a unix socket path.</summary>

@@ -220,7 +220,7 @@ internal static class DeliveryParser
     }
 
     private static bool IsIgnoredNote(ReadOnlySpan<byte> line, int p) =>
-        line[p] switch
+        p < line.Length && line[p] switch
         {
             (byte)'A' => LineSpan.At(line, p, "Anonymous TLS connection established to "u8),
             (byte)'T' => LineSpan.At(line, p, "Trusted TLS connection established to "u8) || LineSpan.At(line, p, "TLS is required, but "u8),

@@ -62,7 +62,7 @@ internal static class PostfixPayloadParser
             // Any daemon may report a recipient's fate in the delivery format (qmgr for dead transports, cleanup for verify).
             kind = DeliveryParser.ParseDelivery(line, p, ref ev);
         }
-        if (kind == EventKind.Unknown && !hasQueueId && !noQueue && (IsVerboseTrace(line, p) || IsAnyDaemonNote(line, p)))
+        if (kind == EventKind.Unknown && !hasQueueId && !noQueue && (VerboseTrace.Is(line, p) || IsAnyDaemonNote(line, p)))
         {
             kind = EventKind.Ignored;
         }
@@ -98,27 +98,4 @@ internal static class PostfixPayloadParser
         (LineSpan.At(line, p, "table "u8) && LineSpan.Find(line, p, " has changed -- restarting"u8) > 0)
         || LineSpan.At(line, p, "using backwards-compatible default setting"u8)
         || LineSpan.At(line, p, "Postfix is using backwards-compatible"u8);
-
-    /// <summary>
-    /// Postfix run with -v logs function traces: "name_with_underscore: ...". They carry nothing for the analysis;
-    /// a line only counts as one when its first word is such an identifier.
-    /// </summary>
-    private static bool IsVerboseTrace(ReadOnlySpan<byte> line, int p)
-    {
-        bool underscore = false;
-        int i = p;
-        for (; i < line.Length; i++)
-        {
-            byte b = line[i];
-            if (b == (byte)'_')
-            {
-                underscore = true;
-            }
-            else if (!((uint)(b - 'a') <= 'z' - 'a' || LineSpan.IsDigit(b)))
-            {
-                break;
-            }
-        }
-        return underscore && i > p && LineSpan.IsAt(line, i, (byte)':');
-    }
 }

@@ -32,11 +32,17 @@ internal static class ProgramClassifier
 {
     /// <summary>
     /// Postfix tags start with "postfix" (postfix/, postfix-out/, postfix-smo/submission/) or carry a custom
-    /// syslog_name with a slash; amavisd-new logs as amavis or amavisd; dovecot as dovecot (or its processes).
+    /// syslog_name with a slash before a Postfix program name (mail-out/smtp); amavisd-new logs as amavis or
+    /// amavisd; dovecot as dovecot (or its processes).
     /// </summary>
     public static ProgramFamily Classify(ReadOnlySpan<byte> tag)
     {
-        if (tag.StartsWith("postfix"u8) || tag.Contains((byte)'/'))
+        if (tag.StartsWith("postfix"u8))
+        {
+            return ProgramFamily.Postfix;
+        }
+        int slash = tag.LastIndexOf((byte)'/');
+        if (slash >= 0 && Daemon(tag.Slice(slash + 1)) != PostfixDaemon.Other)
         {
             return ProgramFamily.Postfix;
         }

@@ -42,6 +42,10 @@ internal static class QmgrParser
         {
             return EventKind.QmgrSkipped;
         }
+        if (LineSpan.At(line, p, "recipient limit "u8))
+        {
+            return EventKind.Ignored; // -v trace
+        }
         return EventKind.Unknown;
     }
 

@@ -51,7 +51,8 @@ internal static class SmtpdParser
             HostAddress.FindClient(line, p, line.Length, ref ev);
             return EventKind.Ignored;
         }
-        return EventKind.Unknown;
+        // Postfix before 2.3 wrote restriction verdicts without the NOQUEUE prefix.
+        return RejectParser.TryParse(line, p, ref ev) ? EventKind.SmtpdReject : EventKind.Unknown;
     }
 
     /// <summary>client=name[ip]:port, sasl_method=, sasl_username=, sasl_sender=, orig_queue_id=, orig_client=.</summary>
@@ -151,7 +152,7 @@ internal static class SmtpdParser
     }
 
     private static bool IsIgnoredSessionNote(ReadOnlySpan<byte> line, int p) =>
-        line[p] switch
+        p < line.Length && line[p] switch
         {
             (byte)'l' => LineSpan.At(line, p, "lost connection after "u8),
             (byte)'t' => LineSpan.At(line, p, "timeout after "u8) || LineSpan.At(line, p, "too many errors after "u8),

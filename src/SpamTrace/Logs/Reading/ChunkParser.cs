@@ -2,7 +2,10 @@ using SpamTrace.Logs.Parsing;
 
 namespace SpamTrace.Logs.Reading;
 
-/// <summary>The parsing stage, run on the worker threads: one event per line of a chunk.</summary>
+/// <summary>
+/// The parsing stage, run on the worker threads: one event per line of a chunk, with the year of year-less
+/// timestamps completed here too, so the consuming thread never has to walk the events.
+/// </summary>
 internal static class ChunkParser
 {
     public static void Parse(LogChunk chunk, int maxLineLength, LineParser parse)
@@ -14,6 +17,8 @@ internal static class ChunkParser
         var lineNumber = chunk.FirstLineNumber;
         var count = 0;
         var start = 0;
+        var years = new YearResolver(chunk.YearReferenceTicks);
+        long first = long.MaxValue, last = long.MinValue;
         while (start < length)
         {
             var newline = buffer.AsSpan(start, length - start).IndexOf((byte)'\n');
@@ -43,8 +48,17 @@ internal static class ChunkParser
                 ev.Kind = EventKind.Unknown;
             }
             counts[(int)ev.Kind]++;
+            years.Resolve(ref ev.Time);
+            var ticks = ev.Time.UtcTicks;
+            if (ticks != 0)
+            {
+                first = Math.Min(first, ticks);
+                last = Math.Max(last, ticks);
+            }
             start = end + 1;
         }
         chunk.EventCount = count;
+        chunk.FirstTicks = first;
+        chunk.LastTicks = last;
     }
 }

@@ -18,6 +18,8 @@ internal sealed class ChunkReader(
     private long _sequence;
     private long _sourceBefore;
     private long _sourcePosition;
+    private readonly long _now = (options.NowUtc ?? DateTime.UtcNow).Ticks;
+    private long _yearReference;
 
     /// <summary>Chunks emitted so far (after <see cref="ReadAll"/>: in total).</summary>
     public long ChunksEmitted => _sequence;
@@ -35,6 +37,7 @@ internal sealed class ChunkReader(
     private void ReadInput(int index, LogInput input)
     {
         var lineNumber = 1L;
+        _yearReference = input.LastWriteUtc?.Ticks ?? _now;
         var chunk = Rent(index, input, lineNumber);
         Stream stream;
         try
@@ -179,6 +182,7 @@ internal sealed class ChunkReader(
         chunk.InputIndex = index;
         chunk.Input = input;
         chunk.FirstLineNumber = firstLine;
+        chunk.YearReferenceTicks = _yearReference;
         return chunk;
     }
 

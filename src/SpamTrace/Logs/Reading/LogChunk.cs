@@ -39,6 +39,11 @@ public sealed class LogChunk
     internal long SourcePosition;
     /// <summary>Why reading the input stopped early, on its last chunk.</summary>
     internal InputError? Error;
+    /// <summary>The input's time that year-less timestamps must not be after (its last write, or now for stdin).</summary>
+    internal long YearReferenceTicks;
+    /// <summary>Earliest and latest resolved time of the chunk's lines (UTC ticks; MaxValue/MinValue when none).</summary>
+    internal long FirstTicks;
+    internal long LastTicks;
     internal readonly long[] KindCounts = new long[Enum.GetValues<EventKind>().Length];
 
     internal void Reset()

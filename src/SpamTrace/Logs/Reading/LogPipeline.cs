@@ -7,8 +7,8 @@ namespace SpamTrace.Logs.Reading;
 
 /// <summary>
 /// Reads the inputs in order into pooled chunks (one reader thread), parses the chunks in parallel
-/// (one worker per core), and hands them to the consumer in order on the calling thread, after
-/// completing year-less timestamps and counting. Memory is the fixed chunk pool, whatever the log's size.
+/// (one worker per core, which also complete year-less timestamps), and hands them to the consumer in order
+/// on the calling thread, counting as they pass. Memory is the fixed chunk pool, whatever the log's size.
 /// </summary>
 public sealed class LogPipeline
 {
@@ -117,7 +117,6 @@ public sealed class LogPipeline
         var statistics = new LogStatistics();
         long? totalStored = _inputs.All(i => i.SizeOnDisk is not null) ? _inputs.Sum(i => i.SizeOnDisk!.Value) : null;
         var currentInput = -1;
-        YearResolver? years = null;
         long firstTicks = long.MaxValue, lastTicks = long.MinValue;
         for (long next = 0; ; next++)
         {
@@ -130,22 +129,9 @@ public sealed class LogPipeline
             {
                 currentInput = chunk.InputIndex;
                 statistics.InputsRead.Add(chunk.Input.Path);
-                var reference = chunk.Input.LastWriteUtc ?? _options.NowUtc ?? DateTime.UtcNow;
-                years = new YearResolver(reference);
             }
-
-            var events = chunk.Events.AsSpan(0, chunk.EventCount);
-            for (var i = 0; i < events.Length; i++)
-            {
-                ref var time = ref events[i].Time;
-                years!.Resolve(ref time);
-                var ticks = time.UtcTicks;
-                if (ticks != 0)
-                {
-                    firstTicks = Math.Min(firstTicks, ticks);
-                    lastTicks = Math.Max(lastTicks, ticks);
-                }
-            }
+            firstTicks = Math.Min(firstTicks, chunk.FirstTicks);
+            lastTicks = Math.Max(lastTicks, chunk.LastTicks);
             Count(chunk, statistics);
 
             try

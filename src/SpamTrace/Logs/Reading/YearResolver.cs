@@ -3,25 +3,23 @@ using SpamTrace.Logs.Parsing;
 namespace SpamTrace.Logs.Reading;
 
 /// <summary>
-/// Completes classic syslog timestamps ("Mar 23 05:01:52", no year) of one input, line by line in order.
-/// The first dated line takes the latest year that does not put it after the file's last write (the log
-/// cannot end in the future); each later line takes the earliest year, among the previous one and its
-/// neighbours, that does not put it more than a day before the line before: Dec 31 -> Jan 1 moves to the
-/// next year, a line logged a second out of order across New Year stays in the old one, and months of
-/// silence do not confuse it. A single file spanning more than a year is not supported (logs rotate long before).
+/// Completes classic syslog timestamps ("Mar 23 05:01:52", no year): each line takes the latest year that
+/// does not put it after the input's last write (the log cannot end in the future; stdin: now). For a log
+/// spanning less than a year this is exactly "start from the right year and roll over Dec -> Jan going
+/// forward", and it needs no state from the previous line, so the parsing workers resolve their own chunks
+/// in parallel. It also keeps a line logged a second out of order across New Year in the old year, and a
+/// file that jumps back and forth (pasted excerpts) from drifting into the future. A single file spanning
+/// more than a year is folded into its last twelve months (logs rotate long before that).
 /// </summary>
-internal sealed class YearResolver(DateTime referenceWallClock)
+internal struct YearResolver(long referenceTicks)
 {
-    /// <summary>The file time is UTC, the log's clock local: allow for the widest time zone.</summary>
+    /// <summary>The file time is UTC, the log's clock local: allow for the zone furthest ahead.</summary>
     private static readonly long Slack = TimeSpan.FromHours(15).Ticks;
 
-    /// <summary>How far a line may go back in time and still be taken as out of order rather than a new year (merged sources, DST).</summary>
-    private static readonly long Backwards = TimeSpan.FromDays(1).Ticks;
-
-    private int _year;
-    private byte _month;
-    private byte _day;
-    private long _previousTicks;
+    private readonly long _limit = referenceTicks + Slack;
+    private int _cachedKey;
+    private long _cachedDayTicks;
+    private long _cachedCutoff;
 
     public void Resolve(ref LogTimestamp time)
     {
@@ -29,54 +27,42 @@ internal sealed class YearResolver(DateTime referenceWallClock)
         {
             return;
         }
-        if (time.Month == _month && time.Day == _day && _year != 0)
+        // Lines come in runs of one day: reuse the year and date of the previous line when they share it.
+        var key = (time.Month << 8) | time.Day;
+        if (key != _cachedKey || time.Ticks > _cachedCutoff)
         {
-            time.ResolveYear(_year);
-            _previousTicks = time.Ticks;
-            return;
-        }
-        var year = _year == 0 ? FirstYear(time) : NextYear(time);
-        if (year == 0 || !time.ResolveYear(year))
-        {
-            return;
-        }
-        _year = year;
-        _month = time.Month;
-        _day = time.Day;
-        _previousTicks = time.Ticks;
-    }
-
-    private int FirstYear(LogTimestamp time)
-    {
-        var limit = referenceWallClock.Ticks + Slack;
-        for (var year = referenceWallClock.Year + 1; year >= referenceWallClock.Year - 8; year--)
-        {
-            if (TicksIn(time, year) is { } ticks && ticks <= limit)
+            if (!Choose(time))
             {
-                return year;
+                return;
             }
         }
-        return 0;
+        time.Ticks += _cachedDayTicks;
+        time.Flags |= TimestampFlags.HasYear;
     }
 
-    /// <summary>The earliest of last year, this year and next year that does not go back in time (beyond a tolerance).</summary>
-    private int NextYear(LogTimestamp time)
+    private bool Choose(LogTimestamp time)
     {
-        var floor = _previousTicks - Backwards;
-        for (var year = _year - 1; year <= _year + 1; year++)
+        var top = new DateTime(_limit, DateTimeKind.Unspecified).Year;
+        for (var year = top; year >= top - 8; year--)
         {
-            if (TicksIn(time, year) is { } ticks && ticks >= floor)
+            if (time.Month is < 1 or > 12 || time.Day < 1 || time.Day > DateTime.DaysInMonth(year, time.Month))
             {
-                // A file that jumps back and forth (lines pasted together, not a log) must not drift
-                // into the future year after year: the file's time stays the upper bound.
-                return ticks <= referenceWallClock.Ticks + Slack ? year : FirstYear(time);
+                if (time.Month is < 1 or > 12 || time.Day is < 1 or > 29)
+                {
+                    return false;
+                }
+                continue;
+            }
+            var dayTicks = new DateTime(year, time.Month, time.Day).Ticks;
+            if (dayTicks + time.Ticks <= _limit)
+            {
+                _cachedKey = (time.Month << 8) | time.Day;
+                _cachedDayTicks = dayTicks;
+                // The same day in the same year holds while the time of day stays at or under the limit.
+                _cachedCutoff = _limit - dayTicks;
+                return true;
             }
         }
-        return _year;
+        return false;
     }
-
-    private static long? TicksIn(LogTimestamp time, int year) =>
-        year is < 1 or > 9998 || time.Month is < 1 or > 12 || time.Day < 1 || time.Day > DateTime.DaysInMonth(year, time.Month)
-            ? null
-            : new DateTime(year, time.Month, time.Day).Ticks + time.Ticks;
 }

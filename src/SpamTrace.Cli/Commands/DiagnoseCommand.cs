@@ -1,0 +1,197 @@
+using System.ComponentModel;
+using System.Globalization;
+using SpamTrace.Forensics;
+using SpamTrace.Logs;
+using SpamTrace.Logs.Reading;
+using SpamTrace.Reports.Diagnose;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace SpamTrace.Cli.Commands;
+
+/// <summary>`spamtrace diagnose`: who makes this server send spam, since when, who blocks us, and what to type to stop it.</summary>
+public sealed class DiagnoseCommand : Command<DiagnoseCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "[LOG]")]
+        [Description("Log files, directories, globs or - for stdin. Default: /var/log/maillog*, /var/log/mail.log*; without any, the bundled sample incident.")]
+        public string[] Logs { get; init; } = [];
+
+        [CommandOption("--json")]
+        [Description("Print the diagnosis as JSON (schema spamtrace.diagnose/1, docs/diagnose-json.md).")]
+        public bool Json { get; init; }
+
+        [CommandOption("--html <FILE>")]
+        [Description("Also write a self-contained HTML report to FILE.")]
+        public string? Html { get; init; }
+
+        [CommandOption("--since <TIME>")]
+        [Description("Only mail from this time on: 2026-03-02, 2026-03-02T20:00 (UTC unless a zone is given), or 6h / 2d ago.")]
+        public string? Since { get; init; }
+
+        [CommandOption("--until <TIME>")]
+        [Description("Only mail before this time (same forms as --since).")]
+        public string? Until { get; init; }
+
+        [CommandOption("--host <HOST>")]
+        [Description("Only this syslog host (central log servers hold several).")]
+        public string? Host { get; init; }
+
+        [CommandOption("--queue <FILE>")]
+        [Description("A `postqueue -j` snapshot: count what each culprit still has waiting in the queue.")]
+        public string? Queue { get; init; }
+
+        [CommandOption("--passwd <FILE>")]
+        [Description("The log host's /etc/passwd, to name uids of a log from another machine (default: this machine's, for its own logs).")]
+        public string? Passwd { get; init; }
+
+        [CommandOption("--sample")]
+        [Description("Run on the bundled sample incident (a real Postfix lab log) instead of this machine's logs.")]
+        public bool Sample { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var now = DateTime.UtcNow;
+        var options = new LogEngineOptions
+        {
+            SinceUtc = settings.Since is null ? null : TimeArgument.Parse("--since", settings.Since, now),
+            UntilUtc = settings.Until is null ? null : TimeArgument.Parse("--until", settings.Until, now),
+            Host = settings.Host,
+        };
+        if (settings.Queue is not null && !File.Exists(settings.Queue))
+        {
+            throw new UserFacingException($"{settings.Queue}: queue snapshot not found (make one with: postqueue -j > FILE)");
+        }
+
+        var (inputs, sourceNote, inputErrors) = Inputs(settings);
+        var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        foreach (var e in inputErrors)
+        {
+            stderr.MarkupLine($"[yellow]spamtrace:[/] {Markup.Escape(e.ToString())}");
+        }
+        if (inputs.Count == 0)
+        {
+            throw new UserFacingException("diagnose: no log to read");
+        }
+
+        var uids = settings.Passwd is null ? UidNames.FromSystem() : UidNames.FromFile(settings.Passwd);
+        DiagnoseRun run;
+        try
+        {
+            run = WithProgress(stderr, settings, options, o => DiagnoseService.Run(inputs, o, uids, settings.Queue, sourceNote, cancellationToken));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new UserFacingException(e.Message);
+        }
+        if (run.Statistics is { } st && st.InputsRead.Count == 0 && st.Errors.Count > 0)
+        {
+            throw new UserFacingException("diagnose: no input could be read: " + st.Errors[0]);
+        }
+
+        if (settings.Html is not null)
+        {
+            try
+            {
+                File.WriteAllText(settings.Html, DiagnoseHtmlWriter.Render(run));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UserFacingException($"{settings.Html}: cannot write the HTML report: {e.Message}");
+            }
+        }
+        if (settings.Json)
+        {
+            using var stdout = Console.OpenStandardOutput();
+            DiagnoseJsonWriter.Write(stdout, run);
+            stdout.WriteByte((byte)'\n');
+        }
+        else
+        {
+            new DiagnoseTerminalRenderer(AnsiConsole.Console).Render(run);
+            if (settings.Html is not null)
+            {
+                AnsiConsole.MarkupLine($"[dim]HTML report written to {Markup.Escape(settings.Html)}[/]");
+            }
+        }
+        return run.Diagnosis.SpamFound ? ExitCodes.Found : ExitCodes.Ok;
+    }
+
+    private static (IReadOnlyList<LogInput> Inputs, string? Note, IReadOnlyList<InputError> Errors) Inputs(Settings settings)
+    {
+        if (settings.Sample)
+        {
+            return (SampleIncident.Inputs(), SampleIncident.Note, []);
+        }
+        var (inputs, errors) = LogDiscovery.Resolve(settings.Logs);
+        if (inputs.Count == 0 && settings.Logs.Length == 0 && SampleIncident.Available)
+        {
+            // The README's main command on a machine without a mail log: show what a diagnosis looks like.
+            return (SampleIncident.Inputs(), "No mail log on this machine: " + SampleIncident.Note, []);
+        }
+        return (inputs, null, errors);
+    }
+
+    private static DiagnoseRun WithProgress(IAnsiConsole stderr, Settings settings, LogEngineOptions options, Func<LogEngineOptions, DiagnoseRun> run)
+    {
+        if (Console.IsErrorRedirected || !stderr.Profile.Capabilities.Interactive)
+        {
+            return run(options);
+        }
+        DiagnoseRun? result = null;
+        stderr.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("reading logs", maxValue: 1);
+                var withProgress = new LogEngineOptions
+                {
+                    SinceUtc = options.SinceUtc,
+                    UntilUtc = options.UntilUtc,
+                    Host = options.Host,
+                    Progress = (done, total) =>
+                    {
+                        if (total is > 0 and var t)
+                        {
+                            task.MaxValue = t;
+                        }
+                        task.Value = done;
+                    },
+                };
+                result = run(withProgress);
+                task.Value = task.MaxValue;
+            });
+        return result!;
+    }
+}
+
+/// <summary>--since/--until values: an ISO 8601 date or time (UTC unless it names a zone), or a duration ago (30m, 6h, 2d).</summary>
+public static class TimeArgument
+{
+    public static DateTime Parse(string option, string text, DateTime nowUtc)
+    {
+        var t = text.Trim();
+        if (t.Length >= 2 && double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0)
+        {
+            TimeSpan? ago = t[^1] switch
+            {
+                'm' => TimeSpan.FromMinutes(n),
+                'h' => TimeSpan.FromHours(n),
+                'd' => TimeSpan.FromDays(n),
+                _ => null,
+            };
+            if (ago is { } a)
+            {
+                return nowUtc - a;
+            }
+        }
+        if (DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var dto))
+        {
+            return dto.UtcDateTime;
+        }
+        throw new UserFacingException($"{option} {text}: not a time (use 2026-03-02, 2026-03-02T20:00, 2026-03-02T20:00+01:00, or 30m / 6h / 2d)");
+    }
+}
