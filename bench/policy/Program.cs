@@ -8,6 +8,11 @@ using SpamTrace.PolicyBench;
 // smtpd does), for a fixed time; prints one Markdown table row per connection count.
 // Usage: SpamTrace.PolicyBench --target 127.0.0.1:10040 [--pid PID[,PID]] [--tree] [--label NAME] [--connections 1,10,50,100]
 //        [--seconds 3] [--warmup 1] [--users 500] [--ips 300]
+if (args.Length > 0 && args[0] == "inprocess")
+{
+    // Parse + decide without sockets: what one request costs the service itself, the rest being kernel and I/O.
+    return InProcess.Run(ParseArgs(args[1..]));
+}
 var options = ParseArgs(args);
 var target = IPEndPoint.Parse(options.GetValueOrDefault("target", "127.0.0.1:10040"));
 // --pid may list several processes (the service and its redis-server): their CPU and RSS are summed.
