@@ -88,6 +88,10 @@ public sealed class ContainCommand : Command<ContainCommand.Settings>
         [Description("Do not look for a running `spamtrace policy` service to block logins in.")]
         public bool NoPolicy { get; init; }
 
+        [CommandOption("--policy-config <FILE>")]
+        [Description("The policy service's config, to block logins in its block list too when it runs. Default: /etc/spamtrace/policy.json.")]
+        public string PolicyConfig { get; init; } = PolicySettings.DefaultConfig;
+
         [CommandOption("--apply")]
         [Description("Execute the plan (default: print it and change nothing).")]
         public bool Apply { get; init; }
@@ -217,7 +221,7 @@ public sealed class ContainCommand : Command<ContainCommand.Settings>
         }
         if (!settings.NoPolicy && !settings.QueueOnly && request.Targets.Any(t => t.BlockLogins && t.Selector.SaslUsers.Count > 0))
         {
-            request.Policy = PolicyServiceProbe.Find(runner);
+            request.Policy = PolicyServiceProbe.Find(runner, settings.PolicyConfig);
         }
         return request;
     }
@@ -303,19 +307,22 @@ public sealed class ContainCommand : Command<ContainCommand.Settings>
     }
 }
 
-/// <summary>Finds a running `spamtrace policy` service (another command of this program) to block logins in too.</summary>
+/// <summary>
+/// Finds the `spamtrace policy` service (another command of this program) to block logins in too: its config must
+/// exist and `policy status` must answer (exit 0, or 1 when it already contains accounts; 2 is an error).
+/// </summary>
 internal static class PolicyServiceProbe
 {
-    public static PolicyServiceCommands? Find(IProcessRunner runner)
+    public static PolicyServiceCommands? Find(IProcessRunner runner, string configFile)
     {
         var self = Environment.ProcessPath;
-        if (self is null) { return null; }
+        if (self is null || !File.Exists(configFile)) { return null; }
         var prefix = Path.GetFileNameWithoutExtension(self) == "dotnet" ? new[] { typeof(ContainCommand).Assembly.Location } : [];
-        var commands = new PolicyServiceCommands(self, prefix);
+        var commands = new PolicyServiceCommands(self, prefix, configFile);
         try
         {
-            var status = runner.Run(self, [.. prefix, "policy", "status"]);
-            return status.ExitCode == 0 ? commands : null;
+            var status = runner.Run(self, [.. prefix, "policy", "status", "-c", configFile]);
+            return status.ExitCode is 0 or 1 ? commands : null;
         }
         catch (IOException)
         {

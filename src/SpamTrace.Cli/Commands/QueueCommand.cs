@@ -38,7 +38,8 @@ public sealed class QueueCommand : Command<QueueCommand.Settings>
             : ValidationResult.Success();
     }
 
-    internal static Func<string?, string, ReplyVerdict> Classifier { get; set; } = DelayReason.Unclassified;
+    /// <summary>Delay reasons are classified with diagnose's table of remote replies.</summary>
+    internal static Func<string?, string, ReplyVerdict> Classifier { get; set; } = (dsn, reply) => ReplyClassifier.Classify(dsn, reply);
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
