@@ -124,7 +124,7 @@ public sealed class ContainmentPlanner(IReadOnlyList<PostfixInstance> instances)
 
     /// <summary>Mixed-recipient messages are worth reporting only if they match everything else.</summary>
     private static bool MatchesAllBut(QueueSelector selector, QueuedMessage message) =>
-        new QueueSelector { Senders = selector.Senders, QueueIds = selector.QueueIds, Since = selector.Since, SaslUsers = ["x"] }.MatchesListing(message);
+        new QueueSelector { Senders = selector.Senders, QueueIds = selector.QueueIds, Since = selector.Since }.MatchesListing(message);
 
     private static bool NeedsAction(QueueAction action, QueuedMessage message) => action switch
     {
