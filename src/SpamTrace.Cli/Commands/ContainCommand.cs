@@ -92,6 +92,14 @@ public sealed class ContainCommand : Command<ContainCommand.Settings>
         [Description("The policy service's config, to block logins in its block list too when it runs. Default: /etc/spamtrace/policy.json.")]
         public string PolicyConfig { get; init; } = PolicySettings.DefaultConfig;
 
+        [CommandOption("--log <FILE>")]
+        [Description("Mail log(s) giving the SASL login/uid of content-filter re-injected copies. Default: maillog_file, else /var/log/mail.log or /var/log/maillog.")]
+        public string[] Logs { get; init; } = [];
+
+        [CommandOption("--no-log")]
+        [Description("Read no mail log: logins and uids from queue files only.")]
+        public bool NoLog { get; init; }
+
         [CommandOption("--apply")]
         [Description("Execute the plan (default: print it and change nothing).")]
         public bool Apply { get; init; }
@@ -136,7 +144,8 @@ public sealed class ContainCommand : Command<ContainCommand.Settings>
             }
             var instances = QueueCommand.Instances(settings.ConfigDirectories);
             var request = BuildRequest(settings, runner);
-            var plan = new ContainmentPlanner(instances).Build(request);
+            var logs = request.Targets.Any(t => t.Selector.NeedsQueueFiles) ? QueueCommand.LoadLogs(settings.Logs, settings.NoLog, instances) : null;
+            var plan = new ContainmentPlanner(instances, logs).Build(request);
             if (!settings.Apply)
             {
                 if (settings.Json) { Console.Out.WriteLine(JsonSerializer.Serialize(plan, JsonOutput.Options)); }

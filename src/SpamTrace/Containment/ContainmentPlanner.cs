@@ -7,7 +7,7 @@ namespace SpamTrace.Containment;
 /// candidate when the selector needs the SASL login, uid or client: never sampled here), and adds the blocks.
 /// Nothing is changed; <see cref="ContainmentExecutor"/> does that.
 /// </summary>
-public sealed class ContainmentPlanner(IReadOnlyList<PostfixInstance> instances)
+public sealed class ContainmentPlanner(IReadOnlyList<PostfixInstance> instances, SubmissionLogIndex? logs = null)
 {
     public ContainmentPlan Build(ContainmentRequest request)
     {
@@ -50,7 +50,7 @@ public sealed class ContainmentPlanner(IReadOnlyList<PostfixInstance> instances)
         return plan;
     }
 
-    private static void PlanQueueStep(PostfixInstance instance, ContainmentRequest request, ContainmentPlan plan)
+    private void PlanQueueStep(PostfixInstance instance, ContainmentRequest request, ContainmentPlan plan)
     {
         var stats = new QueueReadStatistics();
         var listing = instance.ListQueue(stats);
@@ -77,6 +77,10 @@ public sealed class ContainmentPlanner(IReadOnlyList<PostfixInstance> instances)
             {
                 var gone = new HashSet<string>(StringComparer.Ordinal);
                 var files = instance.ReadQueueFiles(candidates.Select(m => m.QueueId), gone);
+                foreach (var file in files.Values)
+                {
+                    logs?.Complete(file); // content-filter copies: the login/uid of their first queue ID
+                }
                 report.LeftQueueWhileReading = gone.Count;
                 candidates = candidates.Where(m => files.TryGetValue(m.QueueId, out var f) && selector.MatchesQueueFile(f)).ToList();
             }
