@@ -255,7 +255,8 @@ public sealed class ContainmentPlanner(IReadOnlyList<PostfixInstance> instances,
             var overrides = instance.Runner.Run("postconf", instance.Args("-P"));
             foreach (var line in overrides.StandardOutput.Split('\n').Where(l => l.Contains("/smtpd_relay_restrictions") || l.Contains("/smtpd_recipient_restrictions")))
             {
-                if (!line.Contains(restriction + " "))
+                // Only lists that let SASL users through need the check (not a content filter's re-injection port).
+                if (!line.Contains(restriction + " ") && line.Contains("permit_sasl_authenticated"))
                 {
                     step.Warnings.Add($"master.cf overrides a restriction list: {line.Trim()} -- add '{restriction} {type}:{path}' at its start too, or the block does not apply to that service");
                 }
