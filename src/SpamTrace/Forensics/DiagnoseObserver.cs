@@ -12,6 +12,11 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
 {
     private const int KeyCap = 100_000;
     private readonly Lock _lock = new();
+    private readonly DomainInterner _domains = new();
+    /// <summary>The provider behind each relay host seen ("mta5.am0.yahoodns.net[...]:25" -> Yahoo): relays repeat.</summary>
+    private readonly Dictionary<string, string?> _relayProviders = new(StringComparer.Ordinal);
+    private readonly ReplyVerdictCache _verdicts = new();
+    private const int CacheCap = 50_000;
 
     public Dictionary<OriginId, OriginStats> Origins { get; } = [];
     public Dictionary<string, ProviderStats> Providers { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -22,7 +27,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
     public Dictionary<string, DateTime> FirstLoginByUser { get; } = new(StringComparer.OrdinalIgnoreCase);
     public MinuteHistogram OutboundTimeline { get; } = new();
     /// <summary>Origins of outbound messages that failed somewhere, by "host/queue ID" of each hop: the causes of notifications.</summary>
-    private readonly Dictionary<string, OriginId> _failedMessages = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Host, string QueueId), OriginId> _failedMessages = [];
     private const int FailedMessagesCap = 200_000;
 
     public long Chains { get; private set; }
@@ -54,7 +59,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
                 {
                     if (r.Hop == HopKind.Local)
                     {
-                        OurDomains.Add(AddressText.DomainOf(r.Address));
+                        OurDomains.Add(_domains.DomainOf(r.Address));
                     }
                 }
             }
@@ -77,7 +82,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
     {
         if (chain.Origin == OriginKind.Notification)
         {
-            var cause = chain.CausedBy is { } c && _failedMessages.TryGetValue(c.Host + "/" + c.QueueId, out var origin) ? origin.ToString() : "unknown";
+            var cause = chain.CausedBy is { } c && _failedMessages.TryGetValue((c.Host, c.QueueId), out var origin) ? origin.ToString() : "unknown";
             s.CausedBy.Add(cause, Math.Max(1, failedRecipients));
             return;
         }
@@ -87,7 +92,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         }
         foreach (var hop in chain.Hops)
         {
-            _failedMessages[chain.Host + "/" + hop.QueueId] = s.Id;
+            _failedMessages[(chain.Host, hop.QueueId)] = s.Id;
         }
     }
 
@@ -122,7 +127,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         }
         if (who.Origin.Kind == CulpritKind.Sasl && root.SaslUser!.Contains('@'))
         {
-            OurDomains.Add(AddressText.DomainOf(root.SaslUser));
+            OurDomains.Add(_domains.DomainOf(root.SaslUser));
         }
         if (who.Origin.Kind == CulpritKind.Sasl && IsMismatch(root.SaslUser!, root.Sender))
         {
@@ -169,7 +174,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
 
     private void AddRecipient(OriginStats s, RecipientResult r)
     {
-        var domain = AddressText.DomainOf(r.Address);
+        var domain = _domains.DomainOf(r.Address);
         s.RecipientDomains.Add(domain);
         if (FreeMailDomains.Contains(domain))
         {
@@ -179,7 +184,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         {
             s.SampleRecipients.Add(r.Address);
         }
-        var provider = r.Relay is { } relay ? ReplyClassifier.GuessProvider(relay) : null;
+        var provider = r.Relay is { } relay ? ProviderOf(relay) : null;
         if (provider is not null)
         {
             ProviderTraffic.Add(provider);
@@ -212,7 +217,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
             }
             return;
         }
-        var verdict = ReplyClassifier.Classify(dsn, reply);
+        var verdict = _verdicts.Classify(dsn, reply);
         // Greylisting defers everyone's first message: it says nothing about the sender.
         if (deferredOnce && verdict.Class != ReplyClass.Greylisted)
         {
@@ -253,6 +258,19 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
             p.Example = verdict;
             p.ExampleReply = reply;
         }
+    }
+
+    private string? ProviderOf(string relay)
+    {
+        if (!_relayProviders.TryGetValue(relay, out var provider))
+        {
+            provider = ReplyClassifier.GuessProvider(relay);
+            if (_relayProviders.Count < CacheCap)
+            {
+                _relayProviders[relay] = provider;
+            }
+        }
+        return provider;
     }
 
     /// <summary>The envelope sender is not the login: a login "alice" may send as alice@any-domain; a login with a domain must match exactly.</summary>
@@ -306,7 +324,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
                         if (e.Text.Contains("recipient table", StringComparison.OrdinalIgnoreCase) || e.Text.Contains("mailbox table", StringComparison.OrdinalIgnoreCase)
                             || e.Text.Contains("alias table", StringComparison.OrdinalIgnoreCase))
                         {
-                            OurDomains.Add(AddressText.DomainOf(e.To));
+                            OurDomains.Add(_domains.DomainOf(e.To));
                         }
                     }
                     break;
