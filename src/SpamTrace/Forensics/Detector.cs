@@ -48,9 +48,10 @@ public static class Detector
         var first = hasTime ? o.FirstSeenUtc : DateTime.UnixEpoch;
         var last = hasTime ? o.LastSeenUtc : DateTime.UnixEpoch;
         var (binStart, binWidth, bins) = TimelineBins.For(first, last);
-        var outbound = o.OutboundTimeline.Bin(binStart, binWidth, bins);
+        var outboundMinutes = o.OutboundTimeline;
+        var outbound = outboundMinutes.Bin(binStart, binWidth, bins);
         var canBaseline = last - first >= TimeSpan.FromHours(2) && bins >= 12;
-        var globalBurst = canBaseline ? BurstStart(outbound, binStart, binWidth, o.OutboundTimeline) : null;
+        var globalBurst = canBaseline ? BurstStart(outbound, binStart, binWidth, outboundMinutes) : null;
         var assessments = new Dictionary<OriginId, OriginAssessment>();
         OriginAssessment Assess(OriginStats s, IEnumerable<Evidence>? extra = null, bool? culprit = null)
         {

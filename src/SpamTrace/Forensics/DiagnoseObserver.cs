@@ -25,7 +25,19 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
     public Dictionary<string, AuthFailureStats> AuthFailuresByUser { get; } = new(StringComparer.OrdinalIgnoreCase);
     public Dictionary<string, AuthFailureStats> AuthFailuresByIp { get; } = new(StringComparer.OrdinalIgnoreCase);
     public Dictionary<string, DateTime> FirstLoginByUser { get; } = new(StringComparer.OrdinalIgnoreCase);
-    public MinuteHistogram OutboundTimeline { get; } = new();
+    /// <summary>All origins' timelines summed (computed when asked: it is only needed at the end).</summary>
+    public MinuteHistogram OutboundTimeline
+    {
+        get
+        {
+            var all = new MinuteHistogram();
+            foreach (var s in Origins.Values)
+            {
+                all.AddAll(s.Timeline);
+            }
+            return all;
+        }
+    }
     /// <summary>Origins of outbound messages that failed somewhere, by "host/queue ID" of each hop: the causes of notifications.</summary>
     private readonly Dictionary<(string Host, string QueueId), OriginId> _failedMessages = [];
     private const int FailedMessagesCap = 200_000;
@@ -72,6 +84,10 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
             if (!Origins.TryGetValue(who.Origin, out var stats))
             {
                 Origins[who.Origin] = stats = new OriginStats(who.Origin) { UserName = who.UserName };
+                if (who.Origin.Kind == CulpritKind.Sasl && who.Origin.Key.Contains('@'))
+                {
+                    OurDomains.Add(_domains.DomainOf(who.Origin.Key));
+                }
             }
             AddChain(stats, chain, who);
         }
@@ -111,23 +127,29 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         }
         if (root.ClientIp is { } ip)
         {
-            if (s.ClientIps.Add(ip))
+            ref var seen = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(s.IpFirstSeen, ip, out var known);
+            if (!known)
             {
-                s.Networks.Add(AddressText.NetworkOf(ip));
+                // A new client of this origin (the map stops growing with the capped set; lookups stay exact for the rest).
+                if (s.ClientIps.Add(ip))
+                {
+                    s.Networks.Add(AddressText.NetworkOf(ip));
+                    seen = time;
+                }
+                else
+                {
+                    s.IpFirstSeen.Remove(ip);
+                }
             }
-            if (s.IpFirstSeen.TryGetValue(ip, out var seen) ? time < seen : s.ClientIps.Contains(ip))
+            else if (time < seen)
             {
-                s.IpFirstSeen[ip] = time;
+                seen = time;
             }
         }
         s.Senders.Add(root.Sender);
-        if (root.Helo is { } helo)
+        if (root.Helo is { } helo && who.Origin.Kind == CulpritKind.Relay)
         {
             s.Helos.Add(helo);
-        }
-        if (who.Origin.Kind == CulpritKind.Sasl && root.SaslUser!.Contains('@'))
-        {
-            OurDomains.Add(_domains.DomainOf(root.SaslUser));
         }
         if (who.Origin.Kind == CulpritKind.Sasl && IsMismatch(root.SaslUser!, root.Sender))
         {
@@ -169,7 +191,6 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         s.RemoteRecipients += remote;
         RemoteRecipients += remote;
         s.Timeline.Add(time, remote);
-        OutboundTimeline.Add(time, remote);
     }
 
     private void AddRecipient(OriginStats s, RecipientResult r)
@@ -282,7 +303,13 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         }
         return login.Contains('@')
             ? !string.Equals(login, sender, StringComparison.OrdinalIgnoreCase)
-            : !string.Equals(login, AddressText.LocalPartOf(sender), StringComparison.OrdinalIgnoreCase);
+            : !LocalPart(sender).Equals(login, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static ReadOnlySpan<char> LocalPart(string address)
+    {
+        var at = address.LastIndexOf('@');
+        return at < 0 ? address : address.AsSpan(0, at);
     }
 
     public void OnSessionEvent(SessionEvent e)
