@@ -52,7 +52,7 @@ internal static class SmtpdParser
             return EventKind.Ignored;
         }
         // Postfix before 2.3 wrote restriction verdicts without the NOQUEUE prefix.
-        return RejectParser.TryParse(line, p, ref ev) ? EventKind.SmtpdReject : EventKind.Unknown;
+        return IsVerdict(line, p) && RejectParser.TryParse(line, p, ref ev) ? EventKind.SmtpdReject : EventKind.Unknown;
     }
 
     /// <summary>client=name[ip]:port, sasl_method=, sasl_username=, sasl_sender=, orig_queue_id=, orig_client=.</summary>
@@ -141,6 +141,11 @@ internal static class SmtpdParser
         ev.Text = LineSpan.Trimmed(line, text, textEnd);
         return true;
     }
+
+    private static bool IsVerdict(ReadOnlySpan<byte> line, int p) =>
+        LineSpan.At(line, p, "reject: "u8) || LineSpan.At(line, p, "reject_warning: "u8) || LineSpan.At(line, p, "discard: "u8)
+        || LineSpan.At(line, p, "hold: "u8) || LineSpan.At(line, p, "filter: "u8) || LineSpan.At(line, p, "redirect: "u8)
+        || LineSpan.At(line, p, "warn: "u8) || LineSpan.At(line, p, "bcc: "u8);
 
     private static TextRange StripAngles(ReadOnlySpan<byte> line, TextRange r)
     {
