@@ -163,7 +163,8 @@ internal static class SmtpdParser
             (byte)'t' => LineSpan.At(line, p, "timeout after "u8) || LineSpan.At(line, p, "too many errors after "u8),
             (byte)'i' => LineSpan.At(line, p, "improper command pipelining after "u8),
             (byte)'A' => LineSpan.At(line, p, "Anonymous TLS connection established from "u8),
-            (byte)'T' => LineSpan.At(line, p, "Trusted TLS connection established from "u8) || LineSpan.At(line, p, "TLS SNI "u8),
+            (byte)'T' => LineSpan.At(line, p, "Trusted TLS connection established from "u8) || LineSpan.At(line, p, "TLS SNI "u8)
+                || LineSpan.At(line, p, "TLS connection established from "u8),
             (byte)'U' => LineSpan.At(line, p, "Untrusted TLS connection established from "u8),
             (byte)'V' => LineSpan.At(line, p, "Verified TLS connection established from "u8),
             (byte)'S' => LineSpan.At(line, p, "SSL_accept error from "u8) || LineSpan.At(line, p, "SSL_accept:"u8),
