@@ -67,6 +67,7 @@ public sealed class TraceCommand : Command<TraceCommand.Settings>
         var renderer = new TraceRenderer(console);
         using var stdout = Console.OpenStandardOutput();
         using var json = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = false });
+        var matched = new List<SpamTrace.Logs.Correlation.MessageChain>();
         var collector = new TraceCollector(query, chain =>
         {
             if (settings.Json)
@@ -76,7 +77,16 @@ public sealed class TraceCommand : Command<TraceCommand.Settings>
                 stdout.WriteByte((byte)'\n');
                 json.Reset();
             }
-            else if (settings.Raw)
+            else
+            {
+                matched.Add(chain);
+            }
+        });
+        var stats = LogEngine.Run(inputs, collector, options, cancellationToken);
+        // A person reads a message before the bounce it caused, in time order; chains finish in another order.
+        foreach (var chain in TraceOrder.Sort(matched))
+        {
+            if (settings.Raw)
             {
                 renderer.RenderRaw(chain);
                 console.WriteLine();
@@ -85,8 +95,7 @@ public sealed class TraceCommand : Command<TraceCommand.Settings>
             {
                 renderer.Render(chain);
             }
-        });
-        var stats = LogEngine.Run(inputs, collector, options, cancellationToken);
+        }
         LogInputs.ReportErrors(stats);
         if (collector.Matches == 0 && !settings.Json)
         {

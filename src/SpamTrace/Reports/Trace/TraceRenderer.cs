@@ -36,7 +36,15 @@ public sealed class TraceRenderer(IAnsiConsole console)
             {
                 console.MarkupLine($"           [dim]{E(note.Action)}:[/] {E(note.Text)}");
             }
-            foreach (var r in hop.Recipients)
+            // Hand-offs to the content filter all say the same thing: one line, not one per recipient.
+            foreach (var handoff in hop.Recipients.Where(r => r.Hop == HopKind.ContentFilter).GroupBy(r => (r.Relay, r.NextQueueId, r.Status)))
+            {
+                var n = handoff.Count();
+                var who = n == 1 ? $"<{handoff.First().Address}>" : $"{n} recipients";
+                var next = handoff.Key.NextQueueId is { } q ? $", queued back as {q}" : ", not queued back (kept by the filter)";
+                console.MarkupLine($"    {E(who)} handed to the content filter at {E(handoff.Key.Relay ?? "?")}{E(next)}  {handoff.Key.Status.ToString().ToLowerInvariant()}");
+            }
+            foreach (var r in hop.Recipients.Where(r => r.Hop != HopKind.ContentFilter))
             {
                 var color = r.Status switch
                 {
@@ -90,14 +98,19 @@ public sealed class TraceRenderer(IAnsiConsole console)
         {
             case OriginKind.Smtp:
             case OriginKind.Reinjected:
-                var s = $"{(r.Origin == OriginKind.Smtp ? "smtp" : "re-injected")} via {E(r.Listener ?? "smtpd")} from {E(r.ClientName ?? "?")}[{E(r.ClientIp ?? "?")}]";
+                var plain = $"{(r.Origin == OriginKind.Smtp ? "smtp" : "re-injected")} via {r.Listener ?? "smtpd"} from {r.ClientName ?? "?"}[{r.ClientIp ?? "?"}]";
                 if (r.ClientPort is { } port)
                 {
-                    s += ":" + port.ToString(CultureInfo.InvariantCulture);
+                    plain += ":" + port.ToString(CultureInfo.InvariantCulture);
                 }
+                var s = E(plain);
                 if (r.SaslUser is not null)
                 {
                     s += $"  [bold red]sasl_username={E(r.SaslUser)}[/] ({E(r.SaslMethod ?? "?")})";
+                }
+                if (r.Helo is not null)
+                {
+                    s += $"  helo={E(r.Helo)}";
                 }
                 if (r.OrigClient is not null)
                 {
