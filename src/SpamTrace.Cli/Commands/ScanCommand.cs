@@ -47,10 +47,11 @@ public sealed class ScanCommand : Command<ScanCommand.Settings>
             throw new UserFacingException("--workers must be at least 1");
         }
 
-        var options = new LogPipelineOptions { Workers = settings.Workers ?? Environment.ProcessorCount };
+        var options = LogEngine.PipelineOptions(workers: settings.Workers);
         var consumer = new CountingConsumer();
         var chains = new ChainCounter(settings.ShowIncomplete);
         var correlator = new Correlator(chains, new LogEngineOptions());
+        chains.Correlator = correlator;
         var clock = Stopwatch.StartNew();
         var timed = new TimedConsumer(correlator);
         var statistics = LogPipeline.Run(inputs, settings.ParseOnly ? consumer : timed, options, cancellationToken);
@@ -91,8 +92,10 @@ public sealed class ScanCommand : Command<ScanCommand.Settings>
         if (!settings.ParseOnly)
         {
             output.WriteLine(Invariant($"correlation: {timed.Elapsed.TotalSeconds:F2} s on the consumer thread ({statistics.Lines / Math.Max(timed.Elapsed.TotalSeconds, 1e-9) / 1e6:F2} M lines/s)"));
-            output.WriteLine(Invariant($"chains: {chains.Chains:N0} ({chains.Outbound:N0} outbound, {chains.Incomplete:N0} incomplete, {chains.Hops:N0} queue files), session events: {chains.SessionEvents:N0}"));
+            output.WriteLine(Invariant($"chains: {chains.Chains:N0} ({chains.Outbound:N0} outbound, {chains.Incomplete:N0} incomplete, {chains.Hops:N0} queue files), session events: {chains.SessionEvents:N0}, at most {chains.MaxOpen:N0} messages open at once"));
         }
+        var gc = GC.GetGCMemoryInfo(GCKind.Any);
+        output.WriteLine(Invariant($"memory: peak working set {Environment.WorkingSet / 1e6:F0} MB now, GC heap {gc.HeapSizeBytes / 1e6:F0} MB, committed {gc.TotalCommittedBytes / 1e6:F0} MB, {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} collections"));
         output.WriteLine($"errors: {errors.Count}");
         foreach (var error in errors)
         {
@@ -118,11 +121,17 @@ internal sealed class ChainCounter(int showIncomplete) : ILogObserver
     public long Incomplete { get; private set; }
     public long Hops { get; private set; }
     public long SessionEvents { get; private set; }
+    public long MaxOpen { get; private set; }
+    public Correlator? Correlator { get; set; }
 
     public void OnChain(MessageChain chain)
     {
         Chains++;
         Hops += chain.Hops.Count;
+        if ((Chains & 1023) == 0 && Correlator is not null)
+        {
+            MaxOpen = Math.Max(MaxOpen, Correlator.OpenMessages);
+        }
         if (chain.IsOutbound)
         {
             Outbound++;

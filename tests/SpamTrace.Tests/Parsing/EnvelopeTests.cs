@@ -77,6 +77,29 @@ public class EnvelopeTests
         Assert.False(p.Event.Time.IsValid);
     }
 
+    [Fact]
+    public void A_failed_envelope_leaves_the_callers_position_fields_and_nothing_else()
+    {
+        var ev = default(LogEvent);
+        ev.Clear();
+        ev.LineStart = 17;
+        ev.LineLength = 42;
+        ev.LineNumber = 99;
+        Assert.False(PostfixLineParser.Parse("Mar 23 05:01:52 mx1 no-colon-after-the-tag"u8, ref ev));
+        Assert.Equal(EventKind.Unknown, ev.Kind);
+        Assert.Equal((17, 42, 99L), (ev.LineStart, ev.LineLength, ev.LineNumber));
+        Assert.True(ev.Host.IsEmpty && ev.Program.IsEmpty && !ev.Time.IsValid);
+    }
+
+    [Theory]
+    [InlineData("mail-out/smtp[5]: 3A452D963D: to=<a@b.example>, relay=none, delay=1, status=deferred (x)", EventKind.Delivery)]
+    [InlineData("systemd/logind[5]: New session 3 of user root.", EventKind.Foreign)]
+    [InlineData("postfix1[12345]: foo", EventKind.Unknown)]
+    [InlineData("postfix/unknown[12345]: foo", EventKind.Unknown)]
+    [InlineData("postfix/unknown[12345]: warning: foo", EventKind.PostfixWarning)]
+    public void Postfix_tags_are_told_from_other_programs(string rest, EventKind kind) =>
+        Assert.Equal(kind, ParsedLine.Of("Mar 23 05:01:52 mx1 " + rest).Kind);
+
     [Theory]
     [InlineData("postfix/smtpd[1234]", "postfix/smtpd", "smtpd", 1234)]
     [InlineData("postfix/smtpd", "postfix/smtpd", "smtpd", 0)]

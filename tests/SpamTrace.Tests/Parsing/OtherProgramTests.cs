@@ -100,5 +100,7 @@ public class OtherProgramTests
     {
         Assert.Equal(EventKind.Ignored, ParsedLine.Of("Aug 31 21:10:10 x dovecot: master: Warning: Killed with signal 15 (by pid=6068 uid=0 code=kill)").Kind);
         Assert.Equal(EventKind.Ignored, ParsedLine.Of("Aug 31 21:10:10 x dovecot: imap(bob): Disconnected: Logged out in=50 out=400").Kind);
+        Assert.Equal(EventKind.Ignored, ParsedLine.Of("Aug 31 21:10:10 x dovecot: auth-worker(77): Error: sql(bob,192.0.2.1): Password query failed: MySQL server has gone away").Kind);
+        Assert.Equal(EventKind.DovecotAuthFailure, ParsedLine.Of("Aug 31 21:10:10 x dovecot: auth: Info: passwd-file(bob,192.0.2.1): unknown user").Kind);
     }
 }

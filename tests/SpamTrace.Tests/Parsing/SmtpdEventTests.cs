@@ -143,6 +143,15 @@ public class SmtpdEventTests
     }
 
     [Fact]
+    public void Rsyslog_repeated_message_is_parsed_as_the_original()
+    {
+        var p = ParsedLine.Of(Smtpd + "message repeated 3 times: [ warning: unknown[192.0.2.5]: SASL LOGIN authentication failed: UGFzc3dvcmQ6]");
+        Assert.Equal(EventKind.SaslAuthFailed, p.Kind);
+        Assert.Equal("192.0.2.5", p.ClientIp);
+        Assert.Equal("UGFzc3dvcmQ6", p.Text);
+    }
+
+    [Fact]
     public void Unrecognised_smtpd_text_is_unknown()
     {
         Assert.Equal(EventKind.Unknown, ParsedLine.Of(Smtpd + "Unsupported").Kind);

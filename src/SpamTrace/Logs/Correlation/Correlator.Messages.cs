@@ -1,3 +1,4 @@
+using System.Text;
 using SpamTrace.Logs.Parsing;
 
 namespace SpamTrace.Logs.Correlation;
@@ -183,7 +184,7 @@ public sealed partial class Correlator
         rcpt.Agent = agent;
         rcpt.Relay = _pool.Get(ev.Relay.Of(line));
         rcpt.Dsn = _pool.Get(ev.Dsn.Of(line));
-        var reply = Str(line, ev.Reply);
+        var reply = ReplyString(m, ev.Reply.Of(line));
         if (ev.Status == DeliveryStatus.Deferred && rcpt.FirstDeferralReply is null)
         {
             rcpt.FirstDeferralReply = reply;
@@ -191,7 +192,7 @@ public sealed partial class Correlator
         rcpt.Reply = reply;
         rcpt.Status = ev.Status;
         rcpt.DelaySeconds = Seconds(ev.Delay.Of(line)) ?? rcpt.DelaySeconds;
-        rcpt.Delays = Str(line, ev.Delays);
+        rcpt.Delays = _pool.Get(ev.Delays.Of(line));
         rcpt.TimeUtc = time;
         rcpt.Attempts++;
         var queuedAs = !ev.OtherQueueId.IsEmpty;
@@ -232,6 +233,25 @@ public sealed partial class Correlator
             next.Record.EntrySeen = true;
             next.CausedBy = new ChainLink(host.Name, m.Record.QueueId);
         }
+    }
+
+    /// <summary>
+    /// The same answer is logged for every recipient of a message (and deferrals repeat across messages):
+    /// share one string, or a spam run's open messages hold the same 200-byte reply thousands of times.
+    /// </summary>
+    private string? ReplyString(OpenMessage m, ReadOnlySpan<byte> reply)
+    {
+        if (reply.IsEmpty)
+        {
+            return null;
+        }
+        if (m.LastReply is { } last && last.Length == reply.Length && Ascii.Equals(reply, last))
+        {
+            return last;
+        }
+        var s = _pool.Get(reply);
+        m.LastReply = s;
+        return s;
     }
 
     private void OnNotification(HostState host, OpenMessage m, ReadOnlySpan<byte> line, in LogEvent ev, long ticks)

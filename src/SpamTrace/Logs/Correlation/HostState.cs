@@ -26,13 +26,15 @@ internal sealed class HostState
 
     public int OpenCount => _open.Count;
 
+    public int FinishedCount => _finished.Count;
+
     public bool TryGetFinished(ReadOnlySpan<char> queueId, out OpenMessage message) => _finished.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(queueId, out message!);
 
     public void RememberEmitted(string queueId, long ticks)
     {
         _emitted[queueId] = ticks;
         _emittedOrder.Enqueue((queueId, ticks));
-        while (_emittedOrder.TryPeek(out var oldest) && (oldest.Ticks + EmittedWindowTicks < ticks || _emittedOrder.Count > 200_000))
+        while (_emittedOrder.TryPeek(out var oldest) && (oldest.Ticks + EmittedWindowTicks < ticks || _emittedOrder.Count > 50_000))
         {
             _emittedOrder.Dequeue();
             if (_emitted.TryGetValue(oldest.Id, out var t) && t == oldest.Ticks)

@@ -14,6 +14,8 @@ internal sealed class OpenMessage(MessageRecord record)
     public long LastTicks { get; set; }
     /// <summary>Notification or forward link that made this record; kept until the group is formed.</summary>
     public ChainLink? CausedBy { get; set; }
+    /// <summary>The last delivery reply string, shared with the next recipient when the text is the same.</summary>
+    public string? LastReply { get; set; }
 
     private Dictionary<(string, string?), RecipientResult>? _index;
 

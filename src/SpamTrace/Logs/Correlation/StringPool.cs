@@ -8,7 +8,7 @@ namespace SpamTrace.Logs.Correlation;
 /// </summary>
 internal sealed class StringPool
 {
-    private const int MaxLength = 128;
+    private const int MaxLength = 320;
     private const int MaxEntries = 50_000;
 
     private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
@@ -26,7 +26,7 @@ internal sealed class StringPool
         {
             return Encoding.UTF8.GetString(utf8);
         }
-        Span<char> chars = stackalloc char[MaxLength];
+        Span<char> chars = stackalloc char[MaxLength * 2];
         var n = Encoding.UTF8.GetChars(utf8, chars);
         var key = chars[..n];
         if (_lookup.TryGetValue(key, out var found))

@@ -73,11 +73,13 @@ internal static class AmavisParser
             ev.To = LineSpan.Range(to, toEnd);
         }
 
+        // amavis writes Queue-ID, Message-ID and queued_as in that order: each search starts where the previous stopped.
         int rest = toEnd;
         int qid = LineSpan.Find(line, rest, "Queue-ID: "u8);
         if (qid >= 0)
         {
             ev.QueueId = QueueIdParser.TokenAt(line, qid + 10);
+            rest = qid + 10;
         }
         int mid = LineSpan.Find(line, rest, "Message-ID: <"u8);
         if (mid >= 0)
@@ -85,6 +87,7 @@ internal static class AmavisParser
             int v = mid + 13;
             int end = LineSpan.Find(line, v, ">, "u8);
             ev.MessageId = LineSpan.Range(v, end < 0 ? LineSpan.Until(line, v, (byte)'>') : end);
+            rest = ev.MessageId.Start + ev.MessageId.Length;
         }
         int queuedAs = LineSpan.Find(line, rest, "queued_as: "u8);
         if (queuedAs >= 0)

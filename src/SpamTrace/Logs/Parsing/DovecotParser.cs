@@ -29,6 +29,16 @@ internal static class DovecotParser
             name = line.Slice(p, colon - p);
             msg = colon + 2;
         }
+        // Dovecot's own severities: errors (database down, config) are not password failures.
+        if (LineSpan.At(line, msg, "Error: "u8) || LineSpan.At(line, msg, "Warning: "u8) || LineSpan.At(line, msg, "Fatal: "u8)
+            || LineSpan.At(line, msg, "Panic: "u8) || LineSpan.At(line, msg, "Debug: "u8))
+        {
+            return EventKind.Ignored;
+        }
+        if (LineSpan.At(line, msg, "Info: "u8))
+        {
+            msg += 6;
+        }
         if (name.EndsWith("-login"u8))
         {
             return ParseLogin(line, msg, ref ev);

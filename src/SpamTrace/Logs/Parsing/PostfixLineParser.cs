@@ -26,6 +26,7 @@ public static class PostfixLineParser
             ev.Kind = EventKind.Unknown;
             return false;
         }
+        UnwrapRepeat(ref line, ref payload);
         ev.Kind = ProgramClassifier.Classify(ev.Program.Of(line)) switch
         {
             ProgramFamily.Postfix => PostfixPayloadParser.Parse(line, payload, ref ev),
@@ -34,5 +35,24 @@ public static class PostfixLineParser
             _ => EventKind.Foreign,
         };
         return true;
+    }
+
+    /// <summary>
+    /// rsyslog's repeated-message reduction writes "message repeated 3 times: [ original message]": parse the
+    /// original (ranges stay relative to the line; the closing bracket is cut off). The repeat count is not kept.
+    /// </summary>
+    private static void UnwrapRepeat(ref ReadOnlySpan<byte> line, ref int payload)
+    {
+        if (!LineSpan.At(line, payload, "message repeated "u8) || line[^1] != (byte)']')
+        {
+            return;
+        }
+        int open = LineSpan.Find(line, payload, " times: ["u8);
+        if (open < 0)
+        {
+            return;
+        }
+        line = line[..^1];
+        payload = LineSpan.SkipSpaces(line, open + 9);
     }
 }
