@@ -241,7 +241,7 @@ postconf -c "$conf" -e "maillog_file = $run/logs/maillog" "maillog_file_prefixes
 backdate
 
 # Non-root sendmail/postdrop (www-data's PHP) may only use a config directory the default main.cf lists.
-"$here/bin/alternate-config.sh" add "$conf"
+"$here/helpers/alternate-config.sh" add "$conf"
 
 # --- namespace ---------------------------------------------------------------------------------------------------
 ip netns del "$ns" 2>/dev/null || true
@@ -305,7 +305,7 @@ done
 # --- content filter -------------------------------------------------------------------------------------------------
 echo pass >"$run/filter.mode"
 lab_spawn "$ns" "$run/pids/content-filter.pid" "$run/logs/content-filter.log" \
-  /usr/bin/python3 "$here/bin/content-filter.py" --postfix-config "$conf" --mode-file "$run/filter.mode" \
+  /usr/bin/python3 "$here/helpers/content-filter.py" --postfix-config "$conf" --mode-file "$run/filter.mode" \
   --local-domain "$domain"
 
 # --- Postfix ------------------------------------------------------------------------------------------------------
