@@ -149,7 +149,7 @@ header_checks = regexp:$conf/header_checks
 $filter_line
 CF
 
-# --- Postfix master.cf: chroot n everywhere; listeners on fixed addresses (the sinks use other 127.x) ---------------
+# --- Postfix master.cf: chroot n everywhere; listeners on fixed 127.0.0.x addresses -------------------------------
 listener() { # address service extra-options...
   local addr="$1" svc="$2"; shift 2
   printf '%s:%s inet n - n - - smtpd' "$addr" "$svc"
