@@ -9,7 +9,7 @@ namespace SpamTrace.Forensics;
 public static class Detector
 {
     /// <summary>Below this many remote recipients an origin is never called a culprit: too little to judge, too little to matter.</summary>
-    public const int MinimumVolume = 10;
+    public const int MinimumVolume = 4;
     public const int CulpritScore = 40;
     public const int CulpritAbusePoints = 15;
 
@@ -27,30 +27,43 @@ public static class Detector
         var outbound = o.OutboundTimeline.Bin(binStart, binWidth, bins);
         var canBaseline = last - first >= TimeSpan.FromHours(2) && bins >= 12;
         var globalBurst = canBaseline ? BurstStart(outbound, binStart, binWidth, o.OutboundTimeline) : null;
-        var relayOrigins = o.Origins.Keys.Count(k => k.Kind == CulpritKind.Relay && o.Origins[k].RemoteRecipients >= MinimumVolume);
-
-        var assessments = new List<OriginAssessment>();
-        foreach (var s in o.Origins.Values)
+        var assessments = new Dictionary<OriginId, OriginAssessment>();
+        OriginAssessment Assess(OriginStats s, IEnumerable<Evidence>? extra = null, bool? culprit = null)
         {
             var timeline = s.Timeline.Bin(binStart, binWidth, bins);
             var burstStart = canBaseline ? BurstStart(timeline, binStart, binWidth, s.Timeline) : null;
             var evidence = new List<Evidence>();
-            Score(o, s, evidence, burstStart, globalBurst, relayOrigins);
+            Score(o, s, evidence, burstStart, globalBurst);
+            if (extra is not null)
+            {
+                evidence.AddRange(extra);
+            }
             var score = evidence.Sum(e => e.Points);
             var abuse = evidence.Where(e => e.Abuse).Sum(e => e.Points);
-            assessments.Add(new OriginAssessment
+            return new OriginAssessment
             {
                 Stats = s,
                 Score = score,
                 AbusePoints = abuse,
                 Evidence = evidence.OrderByDescending(e => e.Points).ToList(),
-                IsCulprit = s.RemoteRecipients >= MinimumVolume && score >= CulpritScore && abuse >= CulpritAbusePoints,
+                IsCulprit = culprit ?? IsCulprit(s.RemoteRecipients, score, abuse),
                 SinceUtc = burstStart ?? s.FirstSeenUtc,
                 Burst = burstStart is not null,
                 Timeline = timeline,
-            });
+            };
         }
-        var ranked = assessments
+
+        foreach (var s in o.Origins.Values.Where(s => s.Id.Kind is not (CulpritKind.Relay or CulpritKind.Bounce)))
+        {
+            assessments[s.Id] = Assess(s);
+        }
+        JudgeRelays(o, assessments, Assess, globalBurst);
+        if (o.Origins.TryGetValue(new OriginId(CulpritKind.Bounce, ""), out var bounces))
+        {
+            assessments[bounces.Id] = JudgeBounces(bounces, assessments, Assess);
+        }
+
+        var ranked = assessments.Values
             .OrderByDescending(a => a.IsCulprit)
             .ThenByDescending(a => a.Score)
             .ThenByDescending(a => a.Stats.RemoteRecipients)
@@ -83,7 +96,7 @@ public static class Detector
         return diagnosis;
     }
 
-    private static void Score(DiagnoseObserver o, OriginStats s, List<Evidence> ev, DateTime? burst, DateTime? globalBurst, int relayOrigins)
+    private static void Score(DiagnoseObserver o, OriginStats s, List<Evidence> ev, DateTime? burst, DateTime? globalBurst)
     {
         var v = s.RemoteRecipients;
         var enough = v >= MinimumVolume;
@@ -110,17 +123,13 @@ public static class Detector
             case CulpritKind.Relay:
                 if (enough)
                 {
-                    ev.Add(new("relay-unauthenticated", $"client {s.Id.Key} relayed {v} recipients to other hosts without logging in", 10, false));
-                }
-                if (enough && relayOrigins >= 3)
-                {
-                    ev.Add(new("open-relay", $"{relayOrigins} different unauthenticated clients relayed out: the server relays for anyone", 20, true));
+                    ev.Add(new("relay-unauthenticated", $"{(s.ClientIps.Count > 1 ? $"{s.ClientIps.Count} clients" : $"client {s.Id.Key}")} relayed {v} recipients to other hosts without logging in", 10, false));
                 }
                 break;
             case CulpritKind.Bounce:
-                if (enough && s.RecipientDomains.Count >= 5)
+                if (enough && s.RecipientDomains.Count >= 3)
                 {
-                    ev.Add(new("backscatter", $"{v} non-delivery notices to {s.RecipientDomains.CountText} external domains: senders of inbound mail we accepted and then bounced (usually forged)", 20, true));
+                    ev.Add(new("backscatter", $"{v} non-delivery notices to {s.RecipientDomains.CountText} external domains: senders of mail we accepted and then bounced (usually forged)", 20, true));
                 }
                 if (o.UnknownRecipientRejects == 0 && enough)
                 {
@@ -186,7 +195,7 @@ public static class Detector
         }
         else if (ips >= 3 && nets >= 3)
         {
-            ev.Add(new("many-client-ips", $"logged in from {ips} client IPs in {nets} networks", 15, true));
+            ev.Add(new("many-client-ips", $"logged in from {ips} client IPs in {nets} networks", 20, true));
         }
 
         // Failures from an IP before that IP's first successful send as this login: the attacker guessing, then getting in.
@@ -210,15 +219,71 @@ public static class Detector
                 firstSuccess = firstSuccess is { } f && f < newIp ? f : newIp;
             }
         }
-        if (failures >= 5)
+        if (failures >= 3)
         {
-            ev.Add(new("brute-force", $"{failures} failed logins before the attacker's first success at {firstSuccess:yyyy-MM-dd HH:mm:ss} UTC", failures >= 50 ? 25 : 20, true));
+            ev.Add(new("brute-force", $"{failures} failed logins before the attacker's first success at {firstSuccess:yyyy-MM-dd HH:mm:ss} UTC", failures >= 100 ? 25 : failures >= 20 ? 20 : 15, true));
         }
 
         if (s.Messages > 0 && s.SenderMismatches >= 0.5 * s.Messages && s.Senders.Count >= 3)
         {
             ev.Add(new("sender-mismatch", $"{s.SenderMismatches} of {s.Messages} messages with an envelope sender that is not the login ({s.Senders.CountText} different senders)", 15, true));
         }
+    }
+
+    private static bool IsCulprit(long volume, int score, int abuse) => volume >= MinimumVolume && score >= CulpritScore && abuse >= CulpritAbusePoints;
+
+    /// <summary>
+    /// Unauthenticated clients relaying out are judged together: an open relay is abused by many clients, each
+    /// sending little. When they jointly send to many domains with signs of abuse, every one of them is named, except
+    /// a client that relayed before the burst and whose own mail is clean (a trusted host of the network).
+    /// The host itself (127.0.0.1, ::1) is judged alone: its mail comes from local programs.
+    /// </summary>
+    private static void JudgeRelays(DiagnoseObserver o, Dictionary<OriginId, OriginAssessment> into,
+        Func<OriginStats, IEnumerable<Evidence>?, bool?, OriginAssessment> assess, DateTime? globalBurst)
+    {
+        var relays = o.Origins.Values.Where(s => s.Id.Kind == CulpritKind.Relay).ToList();
+        // Mail from the Internet to our own (hosted or relay) domains is inbound; relaying means other domains.
+        var members = relays.Where(s => s.Id.Key is not ("127.0.0.1" or "::1") && s.RecipientDomains.Items.Any(d => !o.OurDomains.Contains(d))).ToList();
+        var group = OriginStats.Merge(new OriginId(CulpritKind.Relay, ""), members);
+        var groupEvidence = new List<Evidence>();
+        var v = group.RemoteRecipients;
+        if (members.Count >= 2 && group.RecipientDomains.Count >= 3 && group.RecipientDomains.Count >= 0.3 * v)
+        {
+            groupEvidence.Add(new("open-relay", $"{members.Count} unauthenticated clients relayed {v} recipients to {group.RecipientDomains.CountText} domains: the server relays for anyone", members.Count >= 3 ? 20 : 10, true));
+        }
+        var judgedGroup = assess(group, groupEvidence, null);
+        var groupIsCulprit = judgedGroup.IsCulprit && group.RecipientDomains.Count >= 3;
+        foreach (var s in relays)
+        {
+            if (!groupIsCulprit || !members.Contains(s))
+            {
+                into[s.Id] = assess(s, null, null);
+                continue;
+            }
+            var own = assess(s, null, null);
+            var trusted = globalBurst is { } g && s.FirstSeenUtc < g - TimeSpan.FromHours(1) && own.AbusePoints == 0;
+            var shared = judgedGroup.Evidence.Select(e => e with { Text = "all relaying clients together: " + e.Text });
+            into[s.Id] = trusted ? own : assess(s, shared.Where(e => e.Code is not "relay-unauthenticated"), true);
+        }
+    }
+
+    /// <summary>
+    /// Notifications are backscatter when they answer mail we accepted from others; those that answer a culprit's
+    /// own spam are part of that culprit's damage, not a separate source.
+    /// </summary>
+    private static OriginAssessment JudgeBounces(OriginStats bounces, Dictionary<OriginId, OriginAssessment> judged,
+        Func<OriginStats, IEnumerable<Evidence>?, bool?, OriginAssessment> assess)
+    {
+        var culprits = judged.Values.Where(a => a.IsCulprit).Select(a => a.Id.ToString()).ToHashSet(StringComparer.Ordinal);
+        var ofCulprits = bounces.CausedBy.Counts.Where(p => culprits.Contains(p.Key)).Sum(p => (long)p.Value);
+        if (ofCulprits == 0)
+        {
+            return assess(bounces, null, null);
+        }
+        var note = new Evidence("bounces-of-culprits", $"{ofCulprits} of {bounces.RemoteRecipients} notices answer the culprits' own spam", 0, false);
+        var judged2 = assess(bounces, [note], null);
+        var rest = bounces.RemoteRecipients - ofCulprits;
+        return judged2.IsCulprit && rest >= MinimumVolume ? judged2 : assess(bounces, [note], false);
     }
 
     /// <summary>
