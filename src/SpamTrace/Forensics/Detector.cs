@@ -18,8 +18,32 @@ public static class Detector
         "www-data", "apache", "nginx", "httpd", "wwwrun", "www", "nobody", "php-fpm", "lighttpd",
     };
 
+    /// <summary>
+    /// What is normal on this server: the lower quartile of users (logins and local uids with at least two messages),
+    /// the judged origin left out; a quartile rather than the median because on a small server in trouble half the
+    /// busy senders may be culprits. Thresholds on rates and IP counts are raised to a multiple of it, so a server whose
+    /// users all roam between IPs, or whose mail bounces more than most, does not see every user accused.
+    /// </summary>
+    private sealed class Population(List<OriginStats> users)
+    {
+        public static Population Of(DiagnoseObserver o) =>
+            new(o.Origins.Values.Where(s => s.Id.Kind is CulpritKind.Sasl or CulpritKind.Local && s.Messages >= 2).ToList());
+
+        public double DeferralRate(OriginStats self) => Quartile(self, s => s.DeferralRate);
+        public double BounceRate(OriginStats self) => Quartile(self, s => s.BounceRate);
+        public double ReputationRate(OriginStats self) => Quartile(self, s => s.ReputationRate);
+        public double LoginIps(OriginStats self) => Math.Max(1, Quartile(self, s => s.Id.Kind == CulpritKind.Sasl ? s.ClientIps.Count : double.NaN));
+
+        private double Quartile(OriginStats self, Func<OriginStats, double> value)
+        {
+            var sorted = users.Where(u => u != self).Select(value).Where(v => !double.IsNaN(v)).Order().ToArray();
+            return sorted.Length == 0 ? 0 : sorted[sorted.Length / 4];
+        }
+    }
+
     public static Diagnosis Judge(DiagnoseObserver o)
     {
+        var population = Population.Of(o);
         var hasTime = o.FirstSeenUtc != DateTime.MaxValue;
         var first = hasTime ? o.FirstSeenUtc : DateTime.UnixEpoch;
         var last = hasTime ? o.LastSeenUtc : DateTime.UnixEpoch;
@@ -33,7 +57,7 @@ public static class Detector
             var timeline = s.Timeline.Bin(binStart, binWidth, bins);
             var burstStart = canBaseline ? BurstStart(timeline, binStart, binWidth, s.Timeline) : null;
             var evidence = new List<Evidence>();
-            Score(o, s, evidence, burstStart, globalBurst);
+            Score(o, population, s, evidence, burstStart, globalBurst);
             if (extra is not null)
             {
                 evidence.AddRange(extra);
@@ -46,7 +70,8 @@ public static class Detector
                 Score = score,
                 AbusePoints = abuse,
                 Evidence = evidence.OrderByDescending(e => e.Points).ToList(),
-                IsCulprit = culprit ?? IsCulprit(s.RemoteRecipients, score, abuse),
+                // Mail whose origin the log does not show cannot be stopped from here: reported, never accused.
+                IsCulprit = s.Id.Kind != CulpritKind.Unknown && (culprit ?? IsCulprit(s.RemoteRecipients, score, abuse)),
                 SinceUtc = burstStart ?? s.FirstSeenUtc,
                 Burst = burstStart is not null,
                 Timeline = timeline,
@@ -96,14 +121,14 @@ public static class Detector
         return diagnosis;
     }
 
-    private static void Score(DiagnoseObserver o, OriginStats s, List<Evidence> ev, DateTime? burst, DateTime? globalBurst)
+    private static void Score(DiagnoseObserver o, Population population, OriginStats s, List<Evidence> ev, DateTime? burst, DateTime? globalBurst)
     {
         var v = s.RemoteRecipients;
         var enough = v >= MinimumVolume;
         switch (s.Id.Kind)
         {
             case CulpritKind.Sasl:
-                ScoreLogin(o, s, ev);
+                ScoreLogin(o, population, s, ev);
                 break;
             case CulpritKind.Local:
                 if (s.Senders.Count >= 3 && enough)
@@ -113,7 +138,12 @@ public static class Detector
                 var top = s.Scripts.Top(3).Select(p => p.Key).ToList();
                 if (top.Count > 0)
                 {
-                    ev.Add(new("php-script", $"PHP script(s) named in X-PHP-Originating-Script: {string.Join(", ", top)}", enough ? 10 : 0, false));
+                    // One script sending most of a uid's mail is the shape of a hacked site's mailer (or of a shop: abuse signs decide).
+                    var main = s.Scripts.Top(1).First();
+                    var dominant = main.Value * 2 >= s.Scripts.Counts.Values.Sum() && main.Value >= 3;
+                    ev.Add(new("php-script", dominant
+                        ? $"{main.Value} of its messages from one PHP script, {main.Key} (X-PHP-Originating-Script)"
+                        : $"PHP script(s) named in X-PHP-Originating-Script: {string.Join(", ", top)}", enough ? (dominant ? 15 : 10) : 0, false));
                 }
                 if (enough && (s.UserName is { } n ? WebServerUsers.Contains(n) : s.Id.Key is "33" or "48"))
                 {
@@ -129,7 +159,7 @@ public static class Detector
             case CulpritKind.Bounce:
                 if (enough && s.RecipientDomains.Count >= 3)
                 {
-                    ev.Add(new("backscatter", $"{v} non-delivery notices to {s.RecipientDomains.CountText} external domains: senders of mail we accepted and then bounced (usually forged)", 20, true));
+                    ev.Add(new("backscatter", $"{v} non-delivery notices to {s.RecipientDomains.CountText} external domains: senders of mail we accepted and then bounced (usually forged)", s.RecipientDomains.Count >= 5 ? 25 : 20, true));
                 }
                 if (o.UnknownRecipientRejects == 0 && enough)
                 {
@@ -154,20 +184,20 @@ public static class Detector
         {
             ev.Add(new("many-recipient-domains", $"{s.RecipientDomains.CountText} distinct recipient domains for {v} recipients", 10, false));
         }
-        if (s.FreeMailShare >= 0.6 && v >= 20)
+        if (s.FreeMailShare >= 0.6 && v >= 10)
         {
             ev.Add(new("free-mail-share", $"{Pct(s.FreeMailShare)} of recipients at free-mail providers", 5, false));
         }
-        if (s.DeferralRate >= 0.3)
+        if (s.DeferralRate >= Math.Max(0.3, 2 * population.DeferralRate(s)))
         {
             ev.Add(new("deferral-rate", $"{Pct(s.DeferralRate)} of recipients deferred ({s.DeferredOnce} of {v})", 15, true));
         }
-        if (s.BounceRate >= 0.1)
+        if (s.BounceRate >= Math.Max(0.1, 2 * population.BounceRate(s)))
         {
             var unknown = s.UnknownRecipients > 0 ? $", {s.UnknownRecipients} unknown recipients" : "";
             ev.Add(new("bounce-rate", $"{Pct(s.BounceRate)} of recipients bounced or expired ({s.Bounced + s.Expired} of {v}{unknown})", s.BounceRate >= 0.3 ? 15 : 10, true));
         }
-        if (s.ReputationRate >= 0.1)
+        if (s.ReputationRate >= Math.Max(0.1, 2 * population.ReputationRate(s)))
         {
             ev.Add(new("reputation-refusals", $"{Pct(s.ReputationRate)} of recipients refused for our reputation (blocklists, complaints, rate limits)", 15, true));
         }
@@ -185,15 +215,17 @@ public static class Detector
         }
     }
 
-    private static void ScoreLogin(DiagnoseObserver o, OriginStats s, List<Evidence> ev)
+    private static void ScoreLogin(DiagnoseObserver o, Population population, OriginStats s, List<Evidence> ev)
     {
         var ips = s.ClientIps.Count;
         var nets = s.Networks.Count;
-        if (ips >= 5)
+        // Compared with the usual login: on a server whose users roam between many IPs, many IPs mean nothing.
+        var usual = population.LoginIps(s);
+        if (ips >= Math.Max(5, 3 * usual))
         {
             ev.Add(new("many-client-ips", $"logged in from {s.ClientIps.CountText} client IPs in {s.Networks.CountText} network{(s.Networks.Count == 1 ? "" : "s")}", 30, true));
         }
-        else if (ips >= 3 && nets >= 3)
+        else if (ips >= Math.Max(3, 3 * usual) && nets >= 3)
         {
             ev.Add(new("many-client-ips", $"logged in from {ips} client IPs in {nets} networks", 20, true));
         }
@@ -207,16 +239,6 @@ public static class Detector
             {
                 failures += n;
                 firstSuccess = firstSuccess is { } f && f < seen ? f : seen;
-            }
-        }
-        // Failures naming the login (Dovecot logs the user) before it first succeeded from an IP new since they began.
-        if (o.AuthFailuresByUser.TryGetValue(s.Id.Key, out var byUser))
-        {
-            var newIp = s.IpFirstSeen.Values.Where(t => t > byUser.FirstUtc).DefaultIfEmpty(DateTime.MaxValue).Min();
-            if (newIp != DateTime.MaxValue)
-            {
-                failures = Math.Max(failures, byUser.CountBefore(newIp));
-                firstSuccess = firstSuccess is { } f && f < newIp ? f : newIp;
             }
         }
         if (failures >= 3)
@@ -251,6 +273,10 @@ public static class Detector
         {
             groupEvidence.Add(new("open-relay", $"{members.Count} unauthenticated clients relayed {v} recipients to {group.RecipientDomains.CountText} domains: the server relays for anyone", members.Count >= 3 ? 20 : 10, true));
         }
+        else if (members.Count == 1 && group.RecipientDomains.Count >= 3)
+        {
+            groupEvidence.Add(new("relay-many-domains", $"relayed to {group.RecipientDomains.CountText} different domains without logging in", 10, false));
+        }
         var judgedGroup = assess(group, groupEvidence, null);
         var groupIsCulprit = judgedGroup.IsCulprit && group.RecipientDomains.Count >= 3;
         foreach (var s in relays)
@@ -262,9 +288,31 @@ public static class Detector
             }
             var own = assess(s, null, null);
             var trusted = globalBurst is { } g && s.FirstSeenUtc < g - TimeSpan.FromHours(1) && own.AbusePoints == 0;
+            if (trusted || members.Count == 1)
+            {
+                into[s.Id] = members.Count == 1 ? assess(s, groupEvidence, null) : own;
+                continue;
+            }
+            // Judged as one of the relay's abusers: the group's evidence stands for it (its own few messages prove little).
             var shared = judgedGroup.Evidence.Select(e => e with { Text = "all relaying clients together: " + e.Text });
-            into[s.Id] = trusted ? own : assess(s, shared.Where(e => e.Code is not "relay-unauthenticated"), true);
+            into[s.Id] = Replace(own, shared, true);
         }
+    }
+
+    private static OriginAssessment Replace(OriginAssessment a, IEnumerable<Evidence> evidence, bool culprit)
+    {
+        var list = evidence.OrderByDescending(e => e.Points).ToList();
+        return new OriginAssessment
+        {
+            Stats = a.Stats,
+            Score = list.Sum(e => e.Points),
+            AbusePoints = list.Where(e => e.Abuse).Sum(e => e.Points),
+            Evidence = list,
+            IsCulprit = culprit,
+            SinceUtc = a.SinceUtc,
+            Burst = a.Burst,
+            Timeline = a.Timeline,
+        };
     }
 
     /// <summary>
@@ -299,7 +347,7 @@ public static class Detector
         var sorted = bins.Order().ToArray();
         var baseline = Math.Max(1, sorted[sorted.Length / 2]);
         var peak = sorted[^1];
-        if (peak < 10 || peak < 5 * baseline)
+        if (peak < 20 || peak < 5 * baseline)
         {
             return null;
         }

@@ -200,19 +200,24 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
                 break;
         }
         var deferredOnce = r.Status is DeliveryStatus.Deferred or DeliveryStatus.SoftBounce || r.FirstDeferralReply is not null;
-        if (deferredOnce)
-        {
-            s.DeferredOnce++;
-        }
         // The final answer when the message did not get through; else the deferral that preceded success.
         var (dsn, reply) = r.Status is DeliveryStatus.Sent or DeliveryStatus.Deliverable
             ? (null, r.FirstDeferralReply)
             : (r.Dsn, r.Reply ?? r.FirstDeferralReply);
         if (dsn is null && reply is null)
         {
+            if (deferredOnce)
+            {
+                s.DeferredOnce++;
+            }
             return;
         }
         var verdict = ReplyClassifier.Classify(dsn, reply);
+        // Greylisting defers everyone's first message: it says nothing about the sender.
+        if (deferredOnce && verdict.Class != ReplyClass.Greylisted)
+        {
+            s.DeferredOnce++;
+        }
         if (verdict.Class is ReplyClass.UserUnknown or ReplyClass.HostUnknown)
         {
             s.UnknownRecipients++;
