@@ -123,6 +123,12 @@ public sealed class RedisStoreTests
         }
         Assert.Equal("HOLD", await Decide(a, "victim", "203.0.113.5"));
         Assert.Equal("HOLD", await Decide(b, "victim", "203.0.113.1"));
+        var parser = new SpamTrace.Policy.Protocol.PolicyRequestParser();
+        var eom = new SpamTrace.Policy.Protocol.PolicyRequest();
+        var eomBuffer = new System.Buffers.ReadOnlySequence<byte>(System.Text.Encoding.UTF8.GetBytes(PolicyTestSupport.Request("END-OF-MESSAGE", "victim", recipientCount: 1)));
+        parser.TryParse(ref eomBuffer, eom);
+        Assert.Equal("HOLD", (await a.DecideAsync(eom, new DecisionContext(), default)).Verb);
+        Assert.Equal(["4ABC123"], await storeB.HeldAsync("victim", default));
         Assert.Equal("DUNNO", await Decide(b, "bystander", "203.0.113.1"));
         await PolicyEngineTests.WaitFor(() => notifier.Sent.Count == 1);
         var incident = Assert.Single(await storeB.IncidentsAsync(10, default));
