@@ -59,7 +59,7 @@ public sealed partial class Correlator : IChunkConsumer
         var buffer = chunk.Buffer;
         foreach (ref readonly var ev in chunk.ParsedEvents)
         {
-            if (ev.Kind is EventKind.Unknown or EventKind.Ignored)
+            if (ev.Kind is EventKind.Unknown or EventKind.Ignored or EventKind.Foreign)
             {
                 continue;
             }
