@@ -67,7 +67,15 @@ public static class PipelineCommand
             var parts = new List<string>();
             foreach (var task in Directory.GetDirectories("/proc/self/task"))
             {
-                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                string stat;
+                try
+                {
+                    stat = File.ReadAllText(Path.Combine(task, "stat"));
+                }
+                catch (IOException)
+                {
+                    continue; // the thread ended meanwhile
+                }
                 var name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
                 var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);

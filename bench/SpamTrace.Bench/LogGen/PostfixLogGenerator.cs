@@ -13,6 +13,9 @@ namespace SpamTrace.Bench.LogGen;
 public sealed class PostfixLogGenerator
 {
     private const string OurIp = "198.51.100.25";
+    /// <summary>iRedMail's master.cf names the content-filter transport and the re-injection listener (syslog_name).</summary>
+    private const string ToFilter = "postfix/amavis/smtp";
+    private const string Reinjector = "postfix/10025/smtpd";
     private static readonly string[] Months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
     private readonly GeneratorOptions _options;
@@ -25,6 +28,8 @@ public sealed class PostfixLogGenerator
     private DateTime _lastWritten;
     private long _written;
     private readonly string _stolenAccount;
+    /// <summary>Until when Postfix's dead-host cache keeps Yahoo's MX suspended after a TS03 refusal.</summary>
+    private DateTime _yahooSuspendedUntil;
 
     public PostfixLogGenerator(GeneratorOptions options)
     {
@@ -160,7 +165,7 @@ public sealed class PostfixLogGenerator
             Log(scanned, "amavis", amavisPid, $"{amavisId} Blocked SPAM {{DiscardedInbound,Quarantined}}, [{ip}]:{_random.Next(30000, 65000)} [{ip}] <{sender}> -> {rcptList}, quarantine: spam-{_people.Base64ish(12)}, Queue-ID: {q1}, Message-ID: {messageId}, mail_id: {_people.Base64ish(12)}, Hits: {Jitter(6.5, 25):0.###}, size: {size}, {(int)((scanned - t).TotalMilliseconds)} ms");
             foreach (var r in recipients)
             {
-                Log(scanned.AddSeconds(0.01), "postfix/smtp", Pid(), $"{q1}: to=<{r}>, relay=127.0.0.1[127.0.0.1]:10024, delay={Seconds((scanned - _clock).TotalSeconds)}, delays=0.4/0/0/{Seconds((scanned - t).TotalSeconds)}, dsn=2.7.0, status=sent (250 2.7.0 Ok, discarded, id={amavisPid:00000}-{_random.Next(1, 40):00} - spam)");
+                Log(scanned.AddSeconds(0.01), ToFilter, Pid(), $"{q1}: to=<{r}>, relay=127.0.0.1[127.0.0.1]:10024, delay={Seconds((scanned - _clock).TotalSeconds)}, delays=0.4/0/0/{Seconds((scanned - t).TotalSeconds)}, dsn=2.7.0, status=sent (250 2.7.0 Ok, discarded, id={amavisPid:00000}-{_random.Next(1, 40):00} - spam)");
             }
             Log(scanned.AddSeconds(0.02), "postfix/qmgr", 1187, $"{q1}: removed");
             return;
@@ -170,7 +175,7 @@ public sealed class PostfixLogGenerator
         var smtp = Pid();
         foreach (var r in recipients)
         {
-            Log(scanned.AddSeconds(0.003), "postfix/smtp", smtp, $"{q1}: to=<{r}>, relay=127.0.0.1[127.0.0.1]:10024, delay={Seconds((scanned - _clock).TotalSeconds)}, delays=0.5/0/0/{Seconds((scanned - t).TotalSeconds)}, dsn=2.0.0, status=sent (250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as {q2})");
+            Log(scanned.AddSeconds(0.003), ToFilter, smtp, $"{q1}: to=<{r}>, relay=127.0.0.1[127.0.0.1]:10024, delay={Seconds((scanned - _clock).TotalSeconds)}, delays=0.5/0/0/{Seconds((scanned - t).TotalSeconds)}, dsn=2.0.0, status=sent (250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as {q2})");
         }
         Log(scanned.AddSeconds(0.004), "postfix/qmgr", 1187, $"{q1}: removed");
         var lmtp = Pid();
@@ -189,11 +194,11 @@ public sealed class PostfixLogGenerator
     {
         var pid = Pid();
         var child = _queueIds.Allocate(at, at.AddSeconds(5));
-        Log(at.AddSeconds(-0.02), "postfix/smtpd", pid, "connect from localhost[127.0.0.1]");
-        Log(at.AddSeconds(-0.015), "postfix/smtpd", pid, $"{child}: client=localhost[127.0.0.1], orig_queue_id={parent}, orig_client={name}[{ip}]");
+        Log(at.AddSeconds(-0.02), Reinjector, pid, "connect from localhost[127.0.0.1]");
+        Log(at.AddSeconds(-0.015), Reinjector, pid, $"{child}: client=localhost[127.0.0.1], orig_queue_id={parent}, orig_client={name}[{ip}]");
         Log(at.AddSeconds(-0.01), "postfix/cleanup", Pid(), $"{child}: message-id={messageId}");
         Log(at.AddSeconds(-0.005), "postfix/qmgr", 1187, $"{child}: from=<{sender}>, size={size + _random.Next(600, 1400)}, nrcpt={nrcpt} (queue active)");
-        Log(at.AddSeconds(0.005), "postfix/smtpd", pid, $"disconnect from localhost[127.0.0.1] ehlo=1 xforward=1 mail=1 rcpt={nrcpt} data=1 quit=1 commands={5 + nrcpt}");
+        Log(at.AddSeconds(0.005), Reinjector, pid, $"disconnect from localhost[127.0.0.1] ehlo=1 xforward=2 mail=1 rcpt={nrcpt} data=1 quit=1 commands={6 + nrcpt}");
         queued = at;
         return child;
     }
@@ -236,7 +241,7 @@ public sealed class PostfixLogGenerator
         var smtp = Pid();
         foreach (var r in recipients)
         {
-            Log(scanned.AddSeconds(0.003), "postfix/smtp", smtp, $"{q1}: to=<{r}>, relay=127.0.0.1[127.0.0.1]:10024, delay={Seconds((scanned - t).TotalSeconds + 0.4)}, delays=0.4/0/0/{Seconds((scanned - t).TotalSeconds)}, dsn=2.0.0, status=sent (250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as {q2})");
+            Log(scanned.AddSeconds(0.003), ToFilter, smtp, $"{q1}: to=<{r}>, relay=127.0.0.1[127.0.0.1]:10024, delay={Seconds((scanned - t).TotalSeconds + 0.4)}, delays=0.4/0/0/{Seconds((scanned - t).TotalSeconds)}, dsn=2.0.0, status=sent (250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as {q2})");
         }
         Log(scanned.AddSeconds(0.004), "postfix/qmgr", 1187, $"{q1}: removed");
 
@@ -258,30 +263,35 @@ public sealed class PostfixLogGenerator
             var yahoo = domain.StartsWith("yahoo", StringComparison.Ordinal) || domain == "aol.com";
             if (yahoo && (incident ? outcome < 70 : outcome < 8))
             {
-                // Yahoo throttles: deferred now, retried by the queue manager later.
+                // Yahoo throttles at connect time (TS03): deferred now, retried by the queue manager later; the
+                // other recipients of the same delivery run are then deferred by the error agent without a connection.
                 var attempt = at;
                 var retries = _random.Next(1, 4);
                 for (var i = 0; i <= retries; i++)
                 {
                     var deferredNow = i < retries || incident;
-                    Log(attempt, "postfix/smtp", Pid(), deferredNow
-                        ? $"{q2}: to=<{r}>, relay={mx}[{mxIp}]:25, delay={Seconds((attempt - t).TotalSeconds)}, delays={Seconds((attempt - t).TotalSeconds - 1.2)}/0.01/0.7/0.5, dsn=4.7.0, status=deferred (host {mx}[{mxIp}] said: 421 4.7.0 [TS03] All messages from {OurIp} will be permanently deferred; Retrying will NOT succeed. See https://postmaster.yahooinc.com/error-codes (in reply to MAIL FROM command))"
-                        : $"{q2}: to=<{r}>, relay={mx}[{mxIp}]:25, delay={Seconds((attempt - t).TotalSeconds)}, delays={Seconds((attempt - t).TotalSeconds - 1.2)}/0.01/0.6/0.6, dsn=2.0.0, status=sent (250 ok dirdel)");
-                    last = attempt > last ? attempt : last;
+                    var delay = Seconds((attempt - t).TotalSeconds);
+                    var refused = $"host {mx}[{mxIp}] refused to talk to me: 421 4.7.0 [TS03] All messages from [{OurIp}] will be permanently deferred; Retrying will NOT succeed. See https://postmaster.yahooinc.com/error-codes";
                     if (!deferredNow)
                     {
-                        break;
+                        Log(attempt, "postfix/smtp", Pid(), $"{q2}: to=<{r}>, relay={mx}[{mxIp}]:25, delay={delay}, delays={Seconds((attempt - t).TotalSeconds - 1.2)}/0.01/0.6/0.6, dsn=2.0.0, status=sent (250 ok dirdel)");
                     }
-                    if (i == retries)
+                    else if (_yahooSuspendedUntil > attempt)
+                    {
+                        Log(attempt, "postfix/error", Pid(), $"{q2}: to=<{r}>, relay=none, delay={delay}, delays={delay}/0/0/0, dsn=4.7.0, status=deferred (delivery temporarily suspended: {refused})");
+                    }
+                    else
+                    {
+                        Log(attempt, "postfix/smtp", Pid(), $"{q2}: to=<{r}>, relay={mx}[{mxIp}]:25, delay={delay}, delays={Seconds((attempt - t).TotalSeconds - 0.9)}/0.01/0.9/0, dsn=4.7.0, status=deferred ({refused})");
+                        _yahooSuspendedUntil = attempt.AddSeconds(_random.Next(30, 300));
+                    }
+                    last = attempt > last ? attempt : last;
+                    if (!deferredNow || i == retries)
                     {
                         break;
                     }
                     attempt = attempt.AddSeconds(Jitter(300, 1200) * (i + 1));
                     Log(attempt.AddSeconds(-0.5), "postfix/qmgr", 1187, $"{q2}: from=<{sender}>, size={size + 900}, nrcpt={recipients.Count} (queue active)");
-                }
-                if (incident)
-                {
-                    continue;
                 }
                 continue;
             }
@@ -291,6 +301,7 @@ public sealed class PostfixLogGenerator
                 {
                     0 => $"550-5.1.1 The email account that you tried to reach does not exist. Please try 550-5.1.1 double-checking the recipient's email address for typos or 550-5.1.1 unnecessary spaces. For more information, go to 550 5.1.1  https://support.google.com/mail/?p=NoSuchUser a640c23a62f3a-{_people.Hex(12)}si{_random.Next(1000000)}.{_random.Next(1000)} - gsmtp (in reply to RCPT TO command)",
                     1 => $"550 5.7.1 Service unavailable, Client host [{OurIp}] blocked using Spamhaus. To request removal from this list see https://www.spamhaus.org/query/ip/{OurIp} AS(1450) (in reply to RCPT TO command)",
+                    2 when domain is "hotmail.com" or "outlook.com" => $"550 5.7.1 Unfortunately, messages from [{OurIp}] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150). You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors. [{_people.Base64ish(20)}.eop-EUR01.prod.protection.outlook.com] (in reply to MAIL FROM command)",
                     _ => $"554 5.7.1 <{r}>: Recipient address rejected: Access denied (in reply to RCPT TO command)",
                 };
                 var dsn = reply.Contains("5.1.1", StringComparison.Ordinal) ? "5.1.1" : "5.7.1";
@@ -300,7 +311,7 @@ public sealed class PostfixLogGenerator
                 continue;
             }
             var remoteId = _people.Base64ish(12);
-            Log(at, "postfix/smtp", Pid(), $"{q2}: to=<{r}>, relay={mx}[{mxIp}]:25, delay={Seconds((at - t).TotalSeconds)}, delays=0.5/0.01/0.4/0.6, dsn=2.0.0, status=sent (250 2.0.0 OK  {new DateTimeOffset(at).ToUnixTimeSeconds()} {remoteId} - gsmtp)");
+            Log(at, "postfix/smtp", Pid(), $"{q2}: to=<{r}>, relay={mx}[{mxIp}]:25, delay={Seconds((at - t).TotalSeconds)}, delays=0.5/0.01/0.4/0.6, dsn=2.0.0, status=sent (250 2.0.0 OK  {new DateTimeOffset(at, TimeSpan.Zero).ToUnixTimeSeconds()} {remoteId} - gsmtp)");
             last = at > last ? at : last;
         }
         if (bounced.Count > 0)
@@ -342,7 +353,7 @@ public sealed class PostfixLogGenerator
         var q1 = _queueIds.Allocate(t, t.AddSeconds(5));
         Log(t, "postfix/pickup", 1190, $"{q1}: uid=33 from=<www-data>");
         var messageId = $"<{_people.Hex(32)}@{Population.LocalDomains[_random.Next(Population.LocalDomains.Length)]}>";
-        Log(t.AddSeconds(0.01), "postfix/cleanup", Pid(), $"{q1}: info: header X-PHP-Originating-Script: 33:{script} from local; from=<{from}> to=<{recipient}>");
+        Log(t.AddSeconds(0.01), "postfix/cleanup", Pid(), $"{q1}: info: header X-PHP-Originating-Script: 33:{script} from local; from=<{from}>");
         Log(t.AddSeconds(0.012), "postfix/cleanup", Pid(), $"{q1}: message-id={messageId}");
         var size = _random.Next(700, 6000);
         Log(t.AddSeconds(0.02), "postfix/qmgr", 1187, $"{q1}: from=<{from}>, size={size}, nrcpt=1 (queue active)");
@@ -381,8 +392,10 @@ public sealed class PostfixLogGenerator
         Log(t, "postfix/submission/smtpd", pid, $"connect from unknown[{ip}]");
         t = t.AddSeconds(Jitter(1, 4));
         var unknown = !_people.LocalUsers.Contains(user);
-        Log(t.AddSeconds(-0.01), "dovecot", _random.Next(900, 1000), $"auth: sql({user},{ip},<{_people.Base64ish(16)}>): {(unknown ? "unknown user" : "Password mismatch")}");
-        Log(t, "postfix/submission/smtpd", pid, $"warning: unknown[{ip}]: SASL LOGIN authentication failed: UGFzc3dvcmQ6, sasl_username={user}");
+        Log(t.AddSeconds(-0.01), "dovecot", _random.Next(900, 1000), _random.Next(2) == 0
+            ? $"auth: passwd-file({user},{ip}): {(unknown ? "unknown user" : "Password mismatch")}"
+            : $"auth: sql({user},{ip},<{_people.Base64ish(16)}>): {(unknown ? "unknown user" : "Password mismatch")}");
+        Log(t, "postfix/submission/smtpd", pid, $"warning: unknown[{ip}]: SASL LOGIN authentication failed: {(_random.Next(2) == 0 ? "UGFzc3dvcmQ6" : "(reason unavailable)")}, sasl_username={user}");
         t = t.AddSeconds(Jitter(0.1, 2));
         Log(t, "postfix/submission/smtpd", pid, $"lost connection after AUTH from unknown[{ip}]");
         Log(t, "postfix/submission/smtpd", pid, $"disconnect from unknown[{ip}] ehlo=1 auth=0/1 commands=1/2");

@@ -274,6 +274,19 @@ public class PolicyEngineTests
         Assert.Equal(1, engine.Metrics.StoreErrors);
     }
 
+    [Fact]
+    public async Task Incidents_never_notified_are_notified_once_at_the_next_start()
+    {
+        var store = new EmbeddedStore(null);
+        Assert.True(await store.TryContainAsync(new Incident { User = "old", At = _time.Now.AddDays(-3), Reason = "manual", Evidence = "" }, default));
+        Assert.True(await store.TryContainAsync(new Incident { User = "recent", At = _time.Now.AddHours(-2), Reason = "manual", Evidence = "" }, default));
+        var notifier = new RecordingNotifier();
+        var engine = PolicyTestSupport.Engine(PolicyTestSupport.Config("{}"), store, _time, notifier);
+        await engine.RetryPendingNotificationsAsync(default);
+        await engine.RetryPendingNotificationsAsync(default);
+        Assert.Equal("recent", Assert.Single(notifier.Sent).User);
+    }
+
     internal static async Task WaitFor(Func<bool> condition)
     {
         for (var i = 0; i < 200 && !condition(); i++)

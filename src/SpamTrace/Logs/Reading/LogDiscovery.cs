@@ -35,7 +35,16 @@ public static class LogDiscovery
         var files = new List<string>();
         if (paths.Count == 0)
         {
-            var found = MailLogsIn(defaultRoot);
+            List<string> found;
+            try
+            {
+                found = MailLogsIn(defaultRoot);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                found = [];
+                errors.Add(new InputError(defaultRoot, null, $"cannot list the directory: {ex.Message}"));
+            }
             if (found.Count == 0)
             {
                 errors.Add(new InputError(defaultRoot, null,
@@ -51,7 +60,16 @@ public static class LogDiscovery
             }
             else if (Directory.Exists(path))
             {
-                var found = MailLogsIn(path);
+                List<string> found;
+                try
+                {
+                    found = MailLogsIn(path);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    errors.Add(new InputError(path, null, $"cannot list the directory: {ex.Message}"));
+                    continue;
+                }
                 if (found.Count == 0)
                 {
                     errors.Add(new InputError(path, null, "directory holds no mail log (maillog*, mail.log*)"));
@@ -64,7 +82,16 @@ public static class LogDiscovery
             }
             else if (GlobExpander.IsGlob(path))
             {
-                var matches = GlobExpander.Expand(path).Where(File.Exists).ToList();
+                List<string> matches;
+                try
+                {
+                    matches = GlobExpander.Expand(path).Where(File.Exists).ToList();
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    errors.Add(new InputError(path, null, $"cannot expand the pattern: {ex.Message}"));
+                    continue;
+                }
                 if (matches.Count == 0)
                 {
                     errors.Add(new InputError(path, null, "no file matches"));
@@ -155,6 +182,9 @@ public static class LogDiscovery
             return new LogInput(StdinPath, () => LogOpener.Open(Console.OpenStandardInput(), StdinPath), null);
         }
         var info = new FileInfo(path);
-        return new LogInput(path, () => LogOpener.Open(path), info.LastWriteTimeUtc, info.Length);
+        // A file removed since it was listed (rotation running) is reported when it fails to open.
+        return info.Exists
+            ? new LogInput(path, () => LogOpener.Open(path), info.LastWriteTimeUtc, info.Length)
+            : new LogInput(path, () => LogOpener.Open(path), null);
     }
 }

@@ -258,6 +258,35 @@ public sealed class PolicyEngine
         return true;
     }
 
+    /// <summary>
+    /// Notifies incidents of the last day that were recorded but never notified (the service stopped, or every
+    /// channel failed): each incident is notified once, even across restarts.
+    /// </summary>
+    public async Task RetryPendingNotificationsAsync(CancellationToken cancellationToken)
+    {
+        var since = _time.GetUtcNow().AddDays(-1);
+        foreach (var incident in await _store.IncidentsAsync(100, cancellationToken).ConfigureAwait(false))
+        {
+            if (incident.Notified || incident.At < since)
+            {
+                continue;
+            }
+            try
+            {
+                if (await _notifier.NotifyAsync(incident, _config.Notify, cancellationToken).ConfigureAwait(false))
+                {
+                    await _store.MarkNotifiedAsync(incident.Id, cancellationToken).ConfigureAwait(false);
+                    _logger.LogInformation("notified incident {Id} ({User}) that was pending", incident.Id, incident.User);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _metrics.NotifyError();
+                _logger.LogError("notifying pending incident {Id} failed: {Error}", incident.Id, ex.Message);
+            }
+        }
+    }
+
     private void Log(LogLevel level, PolicyRequest request, PolicyAction action, string why)
     {
         if (_logger.IsEnabled(level))
