@@ -86,6 +86,7 @@ public sealed partial class FakePostfix : IProcessRunner
                 return Postconf(args);
             case "postmap":
             case "postfix":
+            case "/usr/local/bin/spamtrace":
                 return new ProcessResult(0, "", "");
             default:
                 return new ProcessResult(127, "", $"{program}: not simulated");
