@@ -149,7 +149,7 @@ header_checks = regexp:$conf/header_checks
 $filter_line
 CF
 
-# --- Postfix master.cf: chroot n everywhere; listeners on fixed addresses (the sinks use other 127.x) ---------------
+# --- Postfix master.cf: chroot n everywhere; listeners on fixed 127.0.0.x addresses -------------------------------
 listener() { # address service extra-options...
   local addr="$1" svc="$2"; shift 2
   printf '%s:%s inet n - n - - smtpd' "$addr" "$svc"
@@ -241,7 +241,7 @@ postconf -c "$conf" -e "maillog_file = $run/logs/maillog" "maillog_file_prefixes
 backdate
 
 # Non-root sendmail/postdrop (www-data's PHP) may only use a config directory the default main.cf lists.
-"$here/bin/alternate-config.sh" add "$conf"
+"$here/helpers/alternate-config.sh" add "$conf"
 
 # --- namespace ---------------------------------------------------------------------------------------------------
 ip netns del "$ns" 2>/dev/null || true
@@ -305,7 +305,7 @@ done
 # --- content filter -------------------------------------------------------------------------------------------------
 echo pass >"$run/filter.mode"
 lab_spawn "$ns" "$run/pids/content-filter.pid" "$run/logs/content-filter.log" \
-  /usr/bin/python3 "$here/bin/content-filter.py" --postfix-config "$conf" --mode-file "$run/filter.mode" \
+  /usr/bin/python3 "$here/helpers/content-filter.py" --postfix-config "$conf" --mode-file "$run/filter.mode" \
   --local-domain "$domain"
 
 # --- Postfix ------------------------------------------------------------------------------------------------------

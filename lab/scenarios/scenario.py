@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 
+sys.dont_write_bytecode = True  # no root-owned __pycache__ in the checkout
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from labkit import (FREEMAIL, LEGIT_SUBJECTS, SPAM_SUBJECTS, Lab, Manifest, Picker, build_message,  # noqa: E402
                     parallel, smtp_send, swaks_auth_failure)

@@ -136,6 +136,23 @@ public sealed class CompressionTests(ITestOutputHelper output)
         output.WriteLine(error.ToString());
     }
 
+    [Fact]
+    public void MultiMemberGzipIsReadWholeAndNotMistakenForTruncated()
+    {
+        using var dir = new TempDir();
+        var parts = new[] { SampleLog(30000, "m1"), SampleLog(20000, "m2"), SampleLog(10, "m3") };
+        var whole = parts.SelectMany(p => Gzip(p)).ToArray();
+        var path = dir.Write("mail.log.3.gz", whole);
+        var (statistics, consumer) = Read(path);
+        Assert.Empty(statistics.Errors);
+        Assert.Equal(string.Concat(parts).Split('\n')[..^1], consumer.Texts);
+
+        // The same file cut inside its second member is still called truncated.
+        var cut = dir.Write("mail.log.4.gz", whole[..(Gzip(parts[0]).Length + 2000)]);
+        var (cutStatistics, _) = Read(cut);
+        Assert.Contains("truncated gzip", Assert.Single(cutStatistics.Errors).Message);
+    }
+
     [Theory]
     [InlineData("bzip2")]
     [InlineData("zstd")]

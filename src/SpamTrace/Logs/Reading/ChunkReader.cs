@@ -52,7 +52,7 @@ internal sealed class ChunkReader(
             return;
         }
 
-        using (stream)
+        try
         {
             var pos = 0;
             var skipping = false;
@@ -98,6 +98,17 @@ internal sealed class ChunkReader(
                 {
                     skipping = FlushFull(ref chunk, ref pos, ref lineNumber);
                 }
+            }
+        }
+        finally
+        {
+            try
+            {
+                stream.Dispose();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A decoder may complain again on close about data already reported as corrupt.
             }
         }
     }

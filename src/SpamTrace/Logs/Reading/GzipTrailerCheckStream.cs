@@ -5,10 +5,11 @@ namespace SpamTrace.Logs.Reading;
 /// <summary>
 /// GZipStream ends quietly when a .gz is cut short (a copy interrupted, a disk full during rotation), which
 /// would pass a truncated log for a whole one. At the end this compares the decompressed length with the
-/// trailer's ISIZE (length mod 2^32), i.e. the last four bytes of the file. A concatenated multi-member
-/// .gz (bgzip) would need per-member sums: not done, logrotate and gzip write a single member.
+/// trailer's ISIZE (length mod 2^32), i.e. the last four bytes of the file. A multi-member .gz (bgzip,
+/// concatenated files) declares one size per member: on a mismatch a file that can be read again is scanned
+/// for its members' sizes before it is called truncated.
 /// </summary>
-internal sealed class GzipTrailerCheckStream(Stream gzip, SourceCountingStream source) : Stream
+internal sealed class GzipTrailerCheckStream(Stream gzip, SourceCountingStream source, Func<Stream>? reopenStored) : Stream
 {
     private long _decompressed;
 
@@ -21,13 +22,23 @@ internal sealed class GzipTrailerCheckStream(Stream gzip, SourceCountingStream s
         if (n == 0 && buffer.Length > 0 && source.ReachedEnd && source.Tail.Length == 8)
         {
             var isize = BinaryPrimitives.ReadUInt32LittleEndian(source.Tail[4..]);
-            if (isize != (uint)_decompressed)
+            if (isize != (uint)_decompressed && !MembersMatch())
             {
                 throw new CorruptInputException(
                     $"truncated gzip data: the stream ended after {_decompressed:N0} bytes of log ({source.BytesRead:N0} stored bytes) without a matching trailer");
             }
         }
         return n;
+    }
+
+    private bool MembersMatch()
+    {
+        if (reopenStored is null)
+        {
+            return false;
+        }
+        using var stored = reopenStored();
+        return GzipMembers.DeclaredSize(stored) == (uint)_decompressed;
     }
 
     protected override void Dispose(bool disposing)

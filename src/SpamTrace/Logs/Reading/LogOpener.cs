@@ -20,7 +20,7 @@ public static class LogOpener
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, FileOptions.SequentialScan);
         try
         {
-            return Open(file, path);
+            return Open(file, path, () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan));
         }
         catch
         {
@@ -31,7 +31,12 @@ public static class LogOpener
 
     /// <param name="stored">The bytes as stored; taken over and disposed with the result.</param>
     /// <param name="name">How the input is named in errors.</param>
-    public static DecodedLogStream Open(Stream stored, string name)
+    public static DecodedLogStream Open(Stream stored, string name) => Open(stored, name, null);
+
+    /// <param name="stored">The bytes as stored; taken over and disposed with the result.</param>
+    /// <param name="name">How the input is named in errors.</param>
+    /// <param name="reopenStored">Opens the stored bytes again from the start (files only), for the multi-member gzip check.</param>
+    private static DecodedLogStream Open(Stream stored, string name, Func<Stream>? reopenStored)
     {
         var source = new SourceCountingStream(stored);
         var magic = new byte[CompressionMagic.MaxLength];
@@ -43,7 +48,7 @@ public static class LogOpener
         {
             decoded = format switch
             {
-                CompressionFormat.Gzip => new GzipTrailerCheckStream(new GZipStream(raw, CompressionMode.Decompress), source),
+                CompressionFormat.Gzip => new GzipTrailerCheckStream(new GZipStream(raw, CompressionMode.Decompress), source, reopenStored),
                 CompressionFormat.Bzip2 => BZip2Stream.Create(raw, SharpCompressionMode.Decompress, decompressConcatenated: true, leaveOpen: false, tolerateTruncatedStream: false),
                 CompressionFormat.Xz => new XZStream(raw),
                 CompressionFormat.Zstd => new DecompressionStream(raw, 128 * 1024, checkEndOfStream: true, leaveOpen: false),

@@ -137,6 +137,7 @@ internal static class RedisScripts
         redis.call('HSET', p .. 'incident:' .. id, 'user', ARGV[2], 'at', ARGV[3], 'reason', ARGV[4], 'evidence', ARGV[5], 'notified', '0')
         redis.call('LPUSH', p .. 'incidents', id)
         redis.call('HSET', p .. 'contained', ARGV[2], id .. '|' .. ARGV[3] .. '|' .. ARGV[4])
+        redis.call('DEL', p .. 'held:' .. ARGV[2])
         return id
         """;
 

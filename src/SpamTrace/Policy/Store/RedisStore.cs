@@ -101,6 +101,15 @@ public sealed class RedisStore : IPolicyStore
     public async ValueTask<bool> ReleaseAsync(string user, CancellationToken cancellationToken) =>
         (long)await _db.ScriptEvaluateAsync(RedisScripts.Release, null, [_prefix, user]).ConfigureAwait(false) == 1;
 
+    public async ValueTask RecordHeldAsync(string user, string queueId, CancellationToken cancellationToken)
+    {
+        await _db.ListRightPushAsync($"{_prefix}held:{user}", queueId).ConfigureAwait(false);
+        await _db.KeyExpireAsync($"{_prefix}held:{user}", TimeSpan.FromDays(30)).ConfigureAwait(false);
+    }
+
+    public async ValueTask<IReadOnlyList<string>> HeldAsync(string user, CancellationToken cancellationToken) =>
+        (await _db.ListRangeAsync($"{_prefix}held:{user}").ConfigureAwait(false)).Select(v => (string)v!).Distinct().ToList();
+
     public async ValueTask<IReadOnlyList<ContainedAccount>> ContainedAsync(CancellationToken cancellationToken)
     {
         var entries = await _db.HashGetAllAsync(_prefix + "contained").ConfigureAwait(false);
