@@ -86,7 +86,7 @@ public static class Detector
         JudgeRelays(o, assessments, Assess, globalBurst);
         if (o.Origins.TryGetValue(new OriginId(CulpritKind.Bounce, ""), out var bounces))
         {
-            assessments[bounces.Id] = JudgeBounces(bounces, assessments, Assess);
+            assessments[bounces.Id] = JudgeBounces(o, bounces, assessments, Assess);
         }
 
         var ranked = assessments.Values
@@ -325,19 +325,30 @@ public static class Detector
     /// Notifications are backscatter when they answer mail we accepted from others; those that answer a culprit's
     /// own spam are part of that culprit's damage, not a separate source.
     /// </summary>
-    private static OriginAssessment JudgeBounces(OriginStats bounces, Dictionary<OriginId, OriginAssessment> judged,
+    private static OriginAssessment JudgeBounces(DiagnoseObserver o, OriginStats bounces, Dictionary<OriginId, OriginAssessment> judged,
         Func<OriginStats, IEnumerable<Evidence>?, bool?, OriginAssessment> assess)
     {
+        // Notices answering mail that Internet clients sent to our own domains: accepted first, bounced later.
+        var inbound = o.Origins.Values
+            .Where(s => s.Id.Kind == CulpritKind.Relay && s.RecipientDomains.Count > 0 && s.RecipientDomains.Items.All(o.OurDomains.Contains))
+            .Select(s => s.Id.ToString())
+            .ToHashSet(StringComparer.Ordinal);
+        var ofInbound = bounces.CausedBy.Counts.Where(p => inbound.Contains(p.Key)).Sum(p => (long)p.Value);
+        var extra = new List<Evidence>();
+        if (ofInbound >= 3)
+        {
+            extra.Add(new("bounces-of-inbound", $"{ofInbound} notices answer mail accepted from the Internet for our own domains and bounced afterwards (recipients not validated at SMTP time)", 20, true));
+        }
         var culprits = judged.Values.Where(a => a.IsCulprit).Select(a => a.Id.ToString()).ToHashSet(StringComparer.Ordinal);
         var ofCulprits = bounces.CausedBy.Counts.Where(p => culprits.Contains(p.Key)).Sum(p => (long)p.Value);
         if (ofCulprits == 0)
         {
-            return assess(bounces, null, null);
+            return assess(bounces, extra, null);
         }
-        var note = new Evidence("bounces-of-culprits", $"{ofCulprits} of {bounces.RemoteRecipients} notices answer the culprits' own spam", 0, false);
-        var judged2 = assess(bounces, [note], null);
+        extra.Add(new Evidence("bounces-of-culprits", $"{ofCulprits} of {bounces.RemoteRecipients} notices answer the culprits' own spam", 0, false));
+        var judged2 = assess(bounces, extra, null);
         var rest = bounces.RemoteRecipients - ofCulprits;
-        return judged2.IsCulprit && rest >= MinimumVolume ? judged2 : assess(bounces, [note], false);
+        return judged2.IsCulprit && rest >= MinimumVolume ? judged2 : assess(bounces, extra, false);
     }
 
     /// <summary>
