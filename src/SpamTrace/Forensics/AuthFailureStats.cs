@@ -29,14 +29,17 @@ public sealed class AuthFailureStats
         Ips.Add(ip);
     }
 
-    /// <summary>Failures strictly before a time (exact up to the first 10,000 failures, then extrapolated from them).</summary>
+    /// <summary>
+    /// Failures up to a time, its own second included (syslog time has whole seconds: a guess and the success after it
+    /// often share one); exact up to the first 10,000 failures, then extrapolated from them.
+    /// </summary>
     public long CountBefore(DateTime utc)
     {
         if (_times.Count == 0)
         {
             return 0;
         }
-        var before = _times.Count(t => t < utc);
+        var before = _times.Count(t => t <= utc);
         return _times.Count == Count ? before : (long)Math.Round((double)before / _times.Count * Count);
     }
 }

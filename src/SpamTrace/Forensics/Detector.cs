@@ -48,9 +48,10 @@ public static class Detector
         var first = hasTime ? o.FirstSeenUtc : DateTime.UnixEpoch;
         var last = hasTime ? o.LastSeenUtc : DateTime.UnixEpoch;
         var (binStart, binWidth, bins) = TimelineBins.For(first, last);
-        var outbound = o.OutboundTimeline.Bin(binStart, binWidth, bins);
+        var outboundMinutes = o.OutboundTimeline;
+        var outbound = outboundMinutes.Bin(binStart, binWidth, bins);
         var canBaseline = last - first >= TimeSpan.FromHours(2) && bins >= 12;
-        var globalBurst = canBaseline ? BurstStart(outbound, binStart, binWidth, o.OutboundTimeline) : null;
+        var globalBurst = canBaseline ? BurstStart(outbound, binStart, binWidth, outboundMinutes) : null;
         var assessments = new Dictionary<OriginId, OriginAssessment>();
         OriginAssessment Assess(OriginStats s, IEnumerable<Evidence>? extra = null, bool? culprit = null)
         {
@@ -151,9 +152,14 @@ public static class Detector
                 }
                 break;
             case CulpritKind.Relay:
-                if (enough)
+                // Mail from the Internet to our own (relay) domains is inbound, not relaying.
+                if (enough && s.RecipientDomains.Items.Any(d => !o.OurDomains.Contains(d)))
                 {
-                    ev.Add(new("relay-unauthenticated", $"{(s.ClientIps.Count > 1 ? $"{s.ClientIps.Count} clients" : $"client {s.Id.Key}")} relayed {v} recipients to other hosts without logging in", 10, false));
+                    var who = s.ClientIps.Count > 1 ? $"{s.ClientIps.Count} clients" : $"client {s.Id.Key}";
+                    // Trusted networks are the host and private ranges; a public client relaying is an open relay's user.
+                    ev.Add(AddressText.IsPrivateOrLocal(s.Id.Key)
+                        ? new("relay-unauthenticated", $"{who} relayed {v} recipients to other hosts without logging in", 10, false)
+                        : new("relay-unauthenticated", $"{who} on a public address relayed {v} recipients to other hosts without logging in", 15, true));
                 }
                 break;
             case CulpritKind.Bounce:
@@ -283,7 +289,7 @@ public static class Detector
         {
             if (!groupIsCulprit || !members.Contains(s))
             {
-                into[s.Id] = assess(s, null, null);
+                into[s.Id] = assess(s, members.Count == 1 && members.Contains(s) ? groupEvidence : null, null);
                 continue;
             }
             var own = assess(s, null, null);

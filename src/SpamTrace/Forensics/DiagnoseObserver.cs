@@ -12,6 +12,11 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
 {
     private const int KeyCap = 100_000;
     private readonly Lock _lock = new();
+    private readonly DomainInterner _domains = new();
+    /// <summary>The provider behind each relay host seen ("mta5.am0.yahoodns.net[...]:25" -> Yahoo): relays repeat.</summary>
+    private readonly Dictionary<string, string?> _relayProviders = new(StringComparer.Ordinal);
+    private readonly ReplyVerdictCache _verdicts = new();
+    private const int CacheCap = 50_000;
 
     public Dictionary<OriginId, OriginStats> Origins { get; } = [];
     public Dictionary<string, ProviderStats> Providers { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -20,9 +25,21 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
     public Dictionary<string, AuthFailureStats> AuthFailuresByUser { get; } = new(StringComparer.OrdinalIgnoreCase);
     public Dictionary<string, AuthFailureStats> AuthFailuresByIp { get; } = new(StringComparer.OrdinalIgnoreCase);
     public Dictionary<string, DateTime> FirstLoginByUser { get; } = new(StringComparer.OrdinalIgnoreCase);
-    public MinuteHistogram OutboundTimeline { get; } = new();
+    /// <summary>All origins' timelines summed (computed when asked: it is only needed at the end).</summary>
+    public MinuteHistogram OutboundTimeline
+    {
+        get
+        {
+            var all = new MinuteHistogram();
+            foreach (var s in Origins.Values)
+            {
+                all.AddAll(s.Timeline);
+            }
+            return all;
+        }
+    }
     /// <summary>Origins of outbound messages that failed somewhere, by "host/queue ID" of each hop: the causes of notifications.</summary>
-    private readonly Dictionary<string, OriginId> _failedMessages = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Host, string QueueId), OriginId> _failedMessages = [];
     private const int FailedMessagesCap = 200_000;
 
     public long Chains { get; private set; }
@@ -54,7 +71,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
                 {
                     if (r.Hop == HopKind.Local)
                     {
-                        OurDomains.Add(AddressText.DomainOf(r.Address));
+                        OurDomains.Add(_domains.DomainOf(r.Address));
                     }
                 }
             }
@@ -67,6 +84,10 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
             if (!Origins.TryGetValue(who.Origin, out var stats))
             {
                 Origins[who.Origin] = stats = new OriginStats(who.Origin) { UserName = who.UserName };
+                if (who.Origin.Kind == CulpritKind.Sasl && who.Origin.Key.Contains('@'))
+                {
+                    OurDomains.Add(_domains.DomainOf(who.Origin.Key));
+                }
             }
             AddChain(stats, chain, who);
         }
@@ -77,7 +98,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
     {
         if (chain.Origin == OriginKind.Notification)
         {
-            var cause = chain.CausedBy is { } c && _failedMessages.TryGetValue(c.Host + "/" + c.QueueId, out var origin) ? origin.ToString() : "unknown";
+            var cause = chain.CausedBy is { } c && _failedMessages.TryGetValue((c.Host, c.QueueId), out var origin) ? origin.ToString() : "unknown";
             s.CausedBy.Add(cause, Math.Max(1, failedRecipients));
             return;
         }
@@ -87,7 +108,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         }
         foreach (var hop in chain.Hops)
         {
-            _failedMessages[chain.Host + "/" + hop.QueueId] = s.Id;
+            _failedMessages[(chain.Host, hop.QueueId)] = s.Id;
         }
     }
 
@@ -106,23 +127,29 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         }
         if (root.ClientIp is { } ip)
         {
-            if (s.ClientIps.Add(ip))
+            ref var seen = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(s.IpFirstSeen, ip, out var known);
+            if (!known)
             {
-                s.Networks.Add(AddressText.NetworkOf(ip));
+                // A new client of this origin (the map stops growing with the capped set; lookups stay exact for the rest).
+                if (s.ClientIps.Add(ip))
+                {
+                    s.Networks.Add(AddressText.NetworkOf(ip));
+                    seen = time;
+                }
+                else
+                {
+                    s.IpFirstSeen.Remove(ip);
+                }
             }
-            if (s.IpFirstSeen.TryGetValue(ip, out var seen) ? time < seen : s.ClientIps.Contains(ip))
+            else if (time < seen)
             {
-                s.IpFirstSeen[ip] = time;
+                seen = time;
             }
         }
         s.Senders.Add(root.Sender);
-        if (root.Helo is { } helo)
+        if (root.Helo is { } helo && who.Origin.Kind == CulpritKind.Relay)
         {
             s.Helos.Add(helo);
-        }
-        if (who.Origin.Kind == CulpritKind.Sasl && root.SaslUser!.Contains('@'))
-        {
-            OurDomains.Add(AddressText.DomainOf(root.SaslUser));
         }
         if (who.Origin.Kind == CulpritKind.Sasl && IsMismatch(root.SaslUser!, root.Sender))
         {
@@ -164,12 +191,11 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         s.RemoteRecipients += remote;
         RemoteRecipients += remote;
         s.Timeline.Add(time, remote);
-        OutboundTimeline.Add(time, remote);
     }
 
     private void AddRecipient(OriginStats s, RecipientResult r)
     {
-        var domain = AddressText.DomainOf(r.Address);
+        var domain = _domains.DomainOf(r.Address);
         s.RecipientDomains.Add(domain);
         if (FreeMailDomains.Contains(domain))
         {
@@ -179,7 +205,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         {
             s.SampleRecipients.Add(r.Address);
         }
-        var provider = r.Relay is { } relay ? ReplyClassifier.GuessProvider(relay) : null;
+        var provider = r.Relay is { } relay ? ProviderOf(relay) : null;
         if (provider is not null)
         {
             ProviderTraffic.Add(provider);
@@ -212,7 +238,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
             }
             return;
         }
-        var verdict = ReplyClassifier.Classify(dsn, reply);
+        var verdict = _verdicts.Classify(dsn, reply);
         // Greylisting defers everyone's first message: it says nothing about the sender.
         if (deferredOnce && verdict.Class != ReplyClass.Greylisted)
         {
@@ -255,6 +281,19 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         }
     }
 
+    private string? ProviderOf(string relay)
+    {
+        if (!_relayProviders.TryGetValue(relay, out var provider))
+        {
+            provider = ReplyClassifier.GuessProvider(relay);
+            if (_relayProviders.Count < CacheCap)
+            {
+                _relayProviders[relay] = provider;
+            }
+        }
+        return provider;
+    }
+
     /// <summary>The envelope sender is not the login: a login "alice" may send as alice@any-domain; a login with a domain must match exactly.</summary>
     public static bool IsMismatch(string login, string? sender)
     {
@@ -264,7 +303,13 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         }
         return login.Contains('@')
             ? !string.Equals(login, sender, StringComparison.OrdinalIgnoreCase)
-            : !string.Equals(login, AddressText.LocalPartOf(sender), StringComparison.OrdinalIgnoreCase);
+            : !LocalPart(sender).Equals(login, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static ReadOnlySpan<char> LocalPart(string address)
+    {
+        var at = address.LastIndexOf('@');
+        return at < 0 ? address : address.AsSpan(0, at);
     }
 
     public void OnSessionEvent(SessionEvent e)
@@ -306,7 +351,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
                         if (e.Text.Contains("recipient table", StringComparison.OrdinalIgnoreCase) || e.Text.Contains("mailbox table", StringComparison.OrdinalIgnoreCase)
                             || e.Text.Contains("alias table", StringComparison.OrdinalIgnoreCase))
                         {
-                            OurDomains.Add(AddressText.DomainOf(e.To));
+                            OurDomains.Add(_domains.DomainOf(e.To));
                         }
                     }
                     break;

@@ -61,6 +61,26 @@ public static class AddressText
         return ip;
     }
 
+    /// <summary>Loopback, RFC 1918, CGNAT, link-local and IPv6 unique-local addresses: where trusted networks usually are.</summary>
+    public static bool IsPrivateOrLocal(string? ip)
+    {
+        if (ip is null || !System.Net.IPAddress.TryParse(ip, out var a))
+        {
+            return false;
+        }
+        if (System.Net.IPAddress.IsLoopback(a) || a.IsIPv6LinkLocal || a.IsIPv6UniqueLocal)
+        {
+            return true;
+        }
+        if (a.IsIPv4MappedToIPv6)
+        {
+            a = a.MapToIPv4();
+        }
+        var b = a.GetAddressBytes();
+        return b.Length == 4 && (b[0] == 10 || (b[0] == 172 && b[1] >= 16 && b[1] <= 31) || (b[0] == 192 && b[1] == 168)
+            || (b[0] == 100 && b[1] >= 64 && b[1] <= 127) || (b[0] == 169 && b[1] == 254));
+    }
+
     public static bool IsLoopback(string? ip) =>
         ip is not null && System.Net.IPAddress.TryParse(ip, out var a) && System.Net.IPAddress.IsLoopback(a);
 }

@@ -94,3 +94,25 @@ public class ReplyClassifierTests
         Assert.Contains("reply-rules.tsv:2", e.Message);
     }
 }
+
+public class ReplyVerdictCacheTests
+{
+    [Fact]
+    public void Cached_verdicts_equal_the_classifier_and_addresses_do_not_split_the_cache()
+    {
+        var cache = new ReplyVerdictCache();
+        var replies = new[]
+        {
+            ("5.1.1", "host mx.example.net[203.0.113.5] said: 550 5.1.1 <a@example.net>: Recipient address rejected: User unknown"),
+            ("5.1.1", "host mx.example.net[203.0.113.6] said: 550 5.1.1 <b@example.net>: Recipient address rejected: User unknown"),
+            ("4.7.1", "host mta5.am0.yahoodns.net[98.136.96.76] said: 421 4.7.1 [TS03] All messages from [192.0.2.10] will be permanently deferred"),
+            ("4.7.0", "host mta5.am0.yahoodns.net[98.136.96.76] said: 421 4.7.0 [TS01] Messages from 192.0.2.10 temporarily deferred due to user complaints"),
+        };
+        foreach (var (dsn, reply) in replies.Concat(replies))
+        {
+            Assert.Equal(ReplyClassifier.Classify(dsn, reply), cache.Classify(dsn, reply));
+        }
+        // Both "User unknown" replies share one entry; the Yahoo rule codes in brackets keep theirs apart.
+        Assert.Equal(3, cache.Count);
+    }
+}
