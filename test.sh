@@ -27,7 +27,9 @@ p = f = s = 0
 for trx in glob.glob(sys.argv[1] + "/*.trx"):
     c = ET.parse(trx).getroot().find(".//{*}Counters")
     if c is None: continue
-    p += int(c.get("passed", 0)); f += int(c.get("failed", 0)); s += int(c.get("notExecuted", 0))
+    p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0))
+    # Skipped tests are not "executed": total minus executed counts them.
+    s += int(c.get("total", 0)) - int(c.get("executed", 0))
 print(f"tests: {p} passed, {f} failed, {s} skipped")
 PY
 exit $status

@@ -41,4 +41,5 @@ app.Configure(config =>
     config.AddCommand<SpamTrace.Cli.Commands.ScanCommand>("scan")
         .WithDescription("Read and parse logs end to end: inputs, bytes, lines, events by kind, unknown lines, errors, MB/s.");
 });
-return app.Run(args);
+// Spectre.Console.Cli reads a lone "-" as a nameless option; every command takes it to mean standard input.
+return app.Run(args.Select(a => a == "-" ? "/dev/stdin" : a));

@@ -21,7 +21,10 @@ public static class SampleIncident
         }
         var asm = typeof(SampleIncident).Assembly;
         // Its date fixes the year of classic syslog timestamps: the build time of the binary is close enough to the fixture's.
-        var written = File.GetLastWriteTimeUtc(asm.Location);
+        // Assembly.Location is empty in a single-file binary: take the file that holds this code instead.
+        var dll = Path.Combine(AppContext.BaseDirectory, "SpamTrace.Cli.dll");
+        var holder = File.Exists(dll) ? dll : Environment.ProcessPath;
+        var written = holder is null ? DateTime.UtcNow : File.GetLastWriteTimeUtc(holder);
         return [new LogInput("sample-incident/maillog (embedded)", () => asm.GetManifestResourceStream(ResourceName)!, written)];
     }
 }

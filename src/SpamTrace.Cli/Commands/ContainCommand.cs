@@ -326,7 +326,7 @@ internal static class PolicyServiceProbe
     {
         var self = Environment.ProcessPath;
         if (self is null || !File.Exists(configFile)) { return null; }
-        var prefix = Path.GetFileNameWithoutExtension(self) == "dotnet" ? new[] { typeof(ContainCommand).Assembly.Location } : [];
+        var prefix = Path.GetFileNameWithoutExtension(self) == "dotnet" ? new[] { Path.Combine(AppContext.BaseDirectory, "SpamTrace.Cli.dll") } : [];
         var commands = new PolicyServiceCommands(self, prefix, configFile);
         try
         {

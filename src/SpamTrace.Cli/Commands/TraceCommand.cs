@@ -97,6 +97,11 @@ public sealed class TraceCommand : Command<TraceCommand.Settings>
             }
         }
         LogInputs.ReportErrors(stats);
+        if (stats.UnknownLines > 0)
+        {
+            // Never silently: a line we could not read may be the one that mattered.
+            LogInputs.Warn($"{stats.UnknownLines:N0} of {stats.Lines:N0} lines were not understood; `spamtrace scan --unknown LOG` lists examples");
+        }
         if (collector.Matches == 0 && !settings.Json)
         {
             LogInputs.Warn($"no message matches '{settings.Query}' in {stats.Lines:N0} lines of {stats.InputsRead.Count} log(s)");

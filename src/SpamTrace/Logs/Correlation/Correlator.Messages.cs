@@ -55,6 +55,11 @@ public sealed partial class Correlator
                 if (ev.Nrcpt >= 0)
                 {
                     r.Nrcpt = ev.Nrcpt;
+                    // Deliveries come next: size the list once instead of growing it 4 -> 8 -> 16 -> 32.
+                    if (r.Recipients.Capacity < ev.Nrcpt && ev.Nrcpt <= 1000)
+                    {
+                        r.Recipients.Capacity = ev.Nrcpt;
+                    }
                 }
                 break;
             case EventKind.QmgrExpired:

@@ -27,10 +27,12 @@ internal sealed class HostState
     private readonly Dictionary<string, OpenMessage>.AlternateLookup<ReadOnlySpan<char>> _finishedLookup;
 
     // Queue IDs whose chain was just emitted: a straggling line (a bounce logged after "removed") must
-    // not start a phantom message. Kept for a short window of log time.
-    private readonly Dictionary<string, long> _emitted = new(StringComparer.Ordinal);
-    private readonly Queue<(string Id, long Ticks)> _emittedOrder = new();
+    // not start a phantom message. Kept for a short window of log time, keyed by a 64-bit hash of the ID:
+    // cheaper than strings for the one remember per message, and a collision only drops one straggler.
+    private readonly Dictionary<ulong, long> _emitted = [];
+    private readonly Queue<(ulong Id, long Ticks)> _emittedOrder = new();
     private static readonly long EmittedWindowTicks = TimeSpan.FromMinutes(2).Ticks;
+    private const int EmittedLimit = 50_000;
 
     public int OpenCount => _open.Count;
 
@@ -40,9 +42,10 @@ internal sealed class HostState
 
     public void RememberEmitted(string queueId, long ticks)
     {
-        _emitted[queueId] = ticks;
-        _emittedOrder.Enqueue((queueId, ticks));
-        while (_emittedOrder.TryPeek(out var oldest) && (oldest.Ticks + EmittedWindowTicks < ticks || _emittedOrder.Count > 50_000))
+        var key = Hash(queueId);
+        _emitted[key] = ticks;
+        _emittedOrder.Enqueue((key, ticks));
+        while (_emittedOrder.TryPeek(out var oldest) && (oldest.Ticks + EmittedWindowTicks < ticks || _emittedOrder.Count > EmittedLimit))
         {
             _emittedOrder.Dequeue();
             if (_emitted.TryGetValue(oldest.Id, out var t) && t == oldest.Ticks)
@@ -53,7 +56,18 @@ internal sealed class HostState
     }
 
     public bool WasJustEmitted(ReadOnlySpan<char> queueId, long ticks) =>
-        _emitted.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(queueId, out var t) && ticks - t <= EmittedWindowTicks;
+        _emitted.TryGetValue(Hash(queueId), out var t) && ticks - t <= EmittedWindowTicks;
+
+    /// <summary>FNV-1a over the ID's characters.</summary>
+    private static ulong Hash(ReadOnlySpan<char> id)
+    {
+        var h = 14695981039346656037UL;
+        foreach (var c in id)
+        {
+            h = (h ^ c) * 1099511628211UL;
+        }
+        return h;
+    }
 
     public IEnumerable<OpenMessage> OpenMessages => _open.Values;
 
