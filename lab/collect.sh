@@ -28,7 +28,8 @@ for line in open(sys.argv[1]):
     if m["queue_name"] in ("deferred", "hold"):
         print(m["queue_id"])' "$out/postqueue-$label.json"); do
   text="$(postcat -c "$LAB_CONFIG_DIR" -q "$id" 2>/dev/null || true)"
-  if grep -q '^X-Lab-Spam: yes' <<<"$text"; then printf '%s\n' "$text" >"$out/postcat-spam.txt"; break; fi
+  # Not a bounce (null sender), though a bounce quotes the spam's headers.
+  if grep -q '^X-Lab-Spam: yes' <<<"$text" && grep -q '^sender: .' <<<"$text"; then printf '%s\n' "$text" >"$out/postcat-spam.txt"; break; fi
 done
 
 cp "$LAB_MAILLOG" "$out/maillog"

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Starts a lab run: a real Postfix (own config + queue dir), Dovecot SASL, the content filter and "the Internet"
-# (smtp-sink instances), all inside a network namespace of their own with only loopback.
+# (smtp-sink instances on 192.0.2.10-14), all inside a network namespace of their own with only loopback.
 # Usage: lab/start.sh [RUN_DIR]          (default lab/run/default; an existing run there is stopped first)
 # Environment:
 #   LAB_FILTER=0            no global content_filter (the filter still runs; 127.0.0.2 listeners never use it)
+#   LAB_PROFILE=fast-expiry retries every 2-4 s, delay warnings after 4 s, messages expire after 12 s (the
+#                           expire scenario: "sender delay notification", "status=expired, returned to sender")
 #   LAB_USERS="u:p ..."     SASL users of lab.example (default: alice bob carol dave erin with random passwords)
 #   LAB_POSTCONF="k = v"    extra main.cf settings, one per line (applied with postconf -e after ours)
 #   LAB_POSTCONF_MASTER="service/type/param = value"  master.cf field overrides, one per line (postconf -P/-F)
@@ -36,11 +38,11 @@ vmail_uid=5000
 # --- "the Internet": one smtp-sink per behaviour; the routing table drives transport(5) and the manifests ----
 # name  address  expected-status  smtp-sink options
 sinks=(
-  "accept|127.0.0.10|sent|"
-  "user-unknown|127.0.0.11|bounced|-f RCPT -B '550 5.1.1 The email account that you tried to reach does not exist. Please try double-checking the recipient'\"'\"'s email address for typos or unnecessary spaces.'"
-  "yahoo-ts03|127.0.0.12|deferred|-r CONNECT -b '421 4.7.1 [TS03] All messages from [127.0.0.1] will be permanently deferred; Retrying will NOT succeed. See https://postmaster.yahooinc.com/error-codes'"
-  "greylist|127.0.0.13|deferred|-r RCPT -b '450 4.2.0 Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/lab.example.html'"
-  "outlook-s3150|127.0.0.14|bounced|-f MAIL -B '550 5.7.1 Unfortunately, messages from [127.0.0.1] weren'\"'\"'t sent. Please contact your Internet service provider since part of their network is on our block list (S3150). You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors.'"
+  "accept|192.0.2.10|sent|"
+  "user-unknown|192.0.2.11|bounced|-f RCPT -B '550 5.1.1 The email account that you tried to reach does not exist. Please try double-checking the recipient'\"'\"'s email address for typos or unnecessary spaces.'"
+  "yahoo-ts03|192.0.2.12|deferred|-r CONNECT -b '421 4.7.1 [TS03] All messages from [203.0.113.25] will be permanently deferred; Retrying will NOT succeed. See https://postmaster.yahooinc.com/error-codes'"
+  "greylist|192.0.2.13|deferred|-r RCPT -b '450 4.2.0 Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/lab.example.html'"
+  "outlook-s3150|192.0.2.14|bounced|-f MAIL -B '550 5.7.1 Unfortunately, messages from [203.0.113.25] weren'\"'\"'t sent. Please contact your Internet service provider since part of their network is on our block list (S3150). You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors.'"
 )
 # regexp on the full recipient address <TAB> sink name ("virtual" = our own mailboxes). First match wins.
 routes=(
@@ -147,7 +149,7 @@ header_checks = regexp:$conf/header_checks
 $filter_line
 CF
 
-# --- Postfix master.cf: chroot n everywhere; listeners on fixed addresses (the sinks use other 127.x) ---------------
+# --- Postfix master.cf: chroot n everywhere; listeners on fixed 127.0.0.x addresses -------------------------------
 listener() { # address service extra-options...
   local addr="$1" svc="$2"; shift 2
   printf '%s:%s inet n - n - - smtpd' "$addr" "$svc"
@@ -161,14 +163,14 @@ submission_opts=(syslog_name=postfix/submission smtpd_tls_security_level=encrypt
 # SpamTrace lab master.cf (generated). Listeners:
 #   127.0.0.1:25/587  MX / submission, through the content filter (when LAB_FILTER is not 0)
 #   127.0.0.2:25/587  the same without the content filter
-#   127.0.0.3:25      misconfigured MX: mynetworks 127.0.0.0/8 (open relay) and no relay recipient validation
+#   127.0.0.3:25      misconfigured MX: mynetworks 0.0.0.0/0 (open relay) and no relay recipient validation
 #   127.0.0.4:25      the same misconfiguration without the content filter
 #   127.0.0.1:10025   re-injection from the content filter
 MASTER
   listener 127.0.0.1 25
   listener 127.0.0.2 25 content_filter=
-  listener 127.0.0.3 25 mynetworks=127.0.0.0/8 relay_recipient_maps=
-  listener 127.0.0.4 25 mynetworks=127.0.0.0/8 relay_recipient_maps= content_filter=
+  listener 127.0.0.3 25 mynetworks=0.0.0.0/0 relay_recipient_maps=
+  listener 127.0.0.4 25 mynetworks=0.0.0.0/0 relay_recipient_maps= content_filter=
   listener 127.0.0.1 587 "${submission_opts[@]}"
   listener 127.0.0.2 587 "${submission_opts[@]}" content_filter=
   listener 127.0.0.1 10025 syslog_name=postfix/10025 content_filter= mynetworks=127.0.0.0/8 \
@@ -192,8 +194,10 @@ flush     unix  n       -       n       1000?   0       flush
 proxymap  unix  -       -       n       -       -       proxymap
 proxywrite unix -       -       n       -       1       proxymap
 smtp      unix  -       -       n       -       -       smtp
+  -o smtp_bind_address=203.0.113.25
 relay     unix  -       -       n       -       -       smtp
   -o syslog_name=postfix/$service_name
+  -o smtp_bind_address=203.0.113.25
 showq     unix  n       -       n       -       -       showq
 error     unix  -       -       n       -       -       error
 retry     unix  -       -       n       -       -       error
@@ -214,6 +218,13 @@ MASTER
   [[ -n ${LAB_MASTER_CF:-} ]] && printf '%s\n' "$LAB_MASTER_CF"
 } >"$conf/master.cf"
 
+case "${LAB_PROFILE:-}" in
+  "") ;;
+  fast-expiry)
+    postconf -c "$conf" -e "minimal_backoff_time = 2s" "maximal_backoff_time = 4s" "queue_run_delay = 2s" \
+      "delay_warning_time = 4s" "maximal_queue_lifetime = 12s" "bounce_queue_lifetime = 12s" ;;
+  *) lab_die "unknown LAB_PROFILE ${LAB_PROFILE} (known: fast-expiry)" ;;
+esac
 if [[ -n ${LAB_POSTCONF:-} ]]; then
   while IFS= read -r kv; do [[ -n ${kv// } ]] && postconf -c "$conf" -e "$kv"; done <<<"$LAB_POSTCONF"
 fi
@@ -230,12 +241,17 @@ postconf -c "$conf" -e "maillog_file = $run/logs/maillog" "maillog_file_prefixes
 backdate
 
 # Non-root sendmail/postdrop (www-data's PHP) may only use a config directory the default main.cf lists.
-"$here/bin/alternate-config.sh" add "$conf"
+"$here/helpers/alternate-config.sh" add "$conf"
 
 # --- namespace ---------------------------------------------------------------------------------------------------
 ip netns del "$ns" 2>/dev/null || true
-ip netns add "$ns"
+ip netns add "$ns" 2>"$run/logs/netns.err" \
+  || lab_die "cannot create network namespace $ns: $(cat "$run/logs/netns.err") (needs CAP_SYS_ADMIN and CAP_NET_ADMIN: real root or a privileged container)"
 ip -n "$ns" link set lo up
+# Inside the namespace only, whole documentation/benchmark ranges are local to lo ("AnyIP"): "the Internet"
+# (192.0.2.0/24), remote clients (198.18.0.0/15, many /24s) and offices (203.0.113.0/24) get realistic,
+# non-loopback addresses, while every packet still stays on this namespace's lo (it has no other interface).
+for net in 192.0.2.0/24 198.18.0.0/15 203.0.113.0/24; do ip -n "$ns" route add local "$net" dev lo; done
 
 # --- Dovecot: SASL only, on 127.0.0.1:12345 inside the namespace; auth penalty and failure delay off ------------
 dove_base="/run/spamtrace-lab/$(printf '%s' "$run" | sha1sum | cut -c1-12)"
@@ -289,7 +305,7 @@ done
 # --- content filter -------------------------------------------------------------------------------------------------
 echo pass >"$run/filter.mode"
 lab_spawn "$ns" "$run/pids/content-filter.pid" "$run/logs/content-filter.log" \
-  /usr/bin/python3 "$here/bin/content-filter.py" --postfix-config "$conf" --mode-file "$run/filter.mode" \
+  /usr/bin/python3 "$here/helpers/content-filter.py" --postfix-config "$conf" --mode-file "$run/filter.mode" \
   --local-domain "$domain"
 
 # --- Postfix ------------------------------------------------------------------------------------------------------
@@ -298,7 +314,7 @@ ip netns exec "$ns" postfix -c "$conf" start </dev/null >>"$run/logs/postfix-sta
 
 LAB_WAIT_PIDFILES=("$run"/pids/*.pid)
 lab_wait_ports "$ns" 127.0.0.1:25 127.0.0.2:25 127.0.0.3:25 127.0.0.4:25 127.0.0.1:587 127.0.0.2:587 \
-  127.0.0.1:10025 127.0.0.1:10024 127.0.0.1:12345 127.0.0.10:25 127.0.0.11:25 127.0.0.12:25 127.0.0.13:25 127.0.0.14:25
+  127.0.0.1:10025 127.0.0.1:10024 127.0.0.1:12345 192.0.2.10:25 192.0.2.11:25 192.0.2.12:25 192.0.2.13:25 192.0.2.14:25
 
 cat >"$run/env" <<ENV
 LAB_RUN_DIR=$run
@@ -315,6 +331,7 @@ LAB_OUTPUT_DIR=$run/outputs
 LAB_FILTER_MODE_FILE=$run/filter.mode
 LAB_DOMAIN=$domain
 LAB_FILTER=${LAB_FILTER:-1}
+LAB_PROFILE=${LAB_PROFILE:-}
 LAB_MX=127.0.0.1:25
 LAB_MX_NOFILTER=127.0.0.2:25
 LAB_MX_OPEN_RELAY=127.0.0.3:25
@@ -324,6 +341,9 @@ LAB_SUBMISSION_NOFILTER=127.0.0.2:587
 LAB_FILTER_IN=127.0.0.1:10024
 LAB_REINJECT=127.0.0.1:10025
 LAB_SASL=127.0.0.1:12345
+LAB_INTERNET=192.0.2.0/24
+LAB_PUBLIC_IP=203.0.113.25
+LAB_CLIENT_NETS=198.18.0.0/15,203.0.113.0/24
 ENV
 python3 - "$run/env" "$run/env.json" <<'PY'
 import json, sys

@@ -28,5 +28,5 @@ if ip netns list 2>/dev/null | grep -qw "^$ns"; then
   ip netns del "$ns" 2>/dev/null || true
 fi
 rm -rf /run/spamtrace-lab/"$(printf '%s' "$run" | sha1sum | cut -c1-12)"
-[[ -f $conf/main.cf ]] && "$here/bin/alternate-config.sh" remove "$conf" || true
+[[ -f $conf/main.cf ]] && "$here/helpers/alternate-config.sh" remove "$conf" || true
 lab_log "stopped $run"

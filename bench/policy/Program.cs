@@ -6,11 +6,17 @@ using SpamTrace.PolicyBench;
 
 // Load generator for Postfix policy services: N persistent connections, one request at a time per connection (as
 // smtpd does), for a fixed time; prints one Markdown table row per connection count.
-// Usage: SpamTrace.PolicyBench --target 127.0.0.1:10040 [--pid PID] [--label NAME] [--connections 1,10,50,100]
+// Usage: SpamTrace.PolicyBench --target 127.0.0.1:10040 [--pid PID[,PID]] [--tree] [--label NAME] [--connections 1,10,50,100]
 //        [--seconds 3] [--warmup 1] [--users 500] [--ips 300]
+if (args.Length > 0 && args[0] == "inprocess")
+{
+    // Parse + decide without sockets: what one request costs the service itself, the rest being kernel and I/O.
+    return InProcess.Run(ParseArgs(args[1..]));
+}
 var options = ParseArgs(args);
 var target = IPEndPoint.Parse(options.GetValueOrDefault("target", "127.0.0.1:10040"));
-var pid = options.TryGetValue("pid", out var p) ? int.Parse(p, CultureInfo.InvariantCulture) : 0;
+// --pid may list several processes (the service and its redis-server): their CPU and RSS are summed.
+var pids = options.TryGetValue("pid", out var p) ? p.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray() : [];
 var label = options.GetValueOrDefault("label", target.ToString());
 var levels = options.GetValueOrDefault("connections", "1,10,50,100").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 var seconds = double.Parse(options.GetValueOrDefault("seconds", "3"), CultureInfo.InvariantCulture);
@@ -22,13 +28,33 @@ var tree = options.ContainsKey("tree");
 
 foreach (var connections in levels)
 {
-    var result = await RunAsync(target, connections, pool, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds), pid, tree);
+    var result = await RunAsync(target, connections, pool, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds), pids, tree);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"| {label} | {connections} | {result.Rate:0} | {result.P50Ms:0.000} | {result.P99Ms:0.000} | {(double.IsNaN(result.CpuUsPerRequest) ? "-" : result.CpuUsPerRequest.ToString("0.0", CultureInfo.InvariantCulture))} | {(result.RssMiB > 0 ? result.RssMiB.ToString("0", CultureInfo.InvariantCulture) : "-")} | {result.Actions} |"));
 }
 return 0;
 
-static async Task<Result> RunAsync(IPEndPoint target, int connections, RequestPool pool, TimeSpan warmup, TimeSpan duration, int pid, bool tree)
+static ProcessSample? Sample(int[] pids, bool tree)
+{
+    if (pids.Length == 0)
+    {
+        return null;
+    }
+    double cpu = 0;
+    long rss = 0;
+    foreach (var pid in pids)
+    {
+        if ((tree ? ProcessSample.ReadTree(pid) : ProcessSample.Read(pid)) is not { } one)
+        {
+            return null;
+        }
+        cpu += one.CpuSeconds;
+        rss += one.RssKiB;
+    }
+    return new ProcessSample(cpu, rss);
+}
+
+static async Task<Result> RunAsync(IPEndPoint target, int connections, RequestPool pool, TimeSpan warmup, TimeSpan duration, int[] pids, bool tree)
 {
     var sockets = new List<Socket>();
     for (var i = 0; i < connections; i++)
@@ -72,13 +98,13 @@ static async Task<Result> RunAsync(IPEndPoint target, int connections, RequestPo
         }
     })).ToArray();
     await Task.Delay(warmup);
-    var before = pid > 0 ? (tree ? ProcessSample.ReadTree(pid) : ProcessSample.Read(pid)) : null;
+    var before = Sample(pids, tree);
     var clock = Stopwatch.StartNew();
     Volatile.Write(ref measuring, 1);
     await Task.Delay(duration);
     Volatile.Write(ref measuring, 0);
     var elapsed = clock.Elapsed.TotalSeconds;
-    var after = pid > 0 ? (tree ? ProcessSample.ReadTree(pid) : ProcessSample.Read(pid)) : null;
+    var after = Sample(pids, tree);
     Volatile.Write(ref stop, 1);
     await Task.WhenAll(tasks);
     foreach (var socket in sockets)

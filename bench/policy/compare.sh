@@ -73,7 +73,7 @@ config "$port" "{ \"type\": \"redis\", \"redis\": \"127.0.0.1:$rport\" }" >"$wor
 "$cli" policy serve -c "$work/redis.json" >"$work/redis-service.log" 2>&1 &
 pid=$!; pids+=("$pid")
 wait_port "$port"
-"$load" --target "127.0.0.1:$port" --pid "$pid" --label "spamtrace (redis)" --connections "$levels" --seconds "$seconds"
+"$load" --target "127.0.0.1:$port" --pid "$pid,$rpid" --label "spamtrace (redis; CPU, RSS incl. redis-server)" --connections "$levels" --seconds "$seconds"
 kill "$pid"; wait "$pid" 2>/dev/null || true
 kill "$rpid"; wait "$rpid" 2>/dev/null || true
 
@@ -83,3 +83,9 @@ cp "$root/bench/policy/postfwd.cf" "$work/postfwd.cf"
 postfwd1 -n -P -d -f "$work/postfwd.cf" -i 127.0.0.1 -p "$port" --pidfile "$work/postfwd.pid" -u nobody -g nogroup >"$work/postfwd.log" 2>&1
 wait_port "$port"
 "$load" --target "127.0.0.1:$port" --pid "$(cat "$work/postfwd.pid")" --tree --label "postfwd1 -n" --connections "$levels" --seconds "$seconds"
+
+# 4. What the service's own code costs per request (parse + decide, no sockets), in CPU time: independent of the load
+# that other processes put on the machine, unlike the rates above.
+echo
+"$load" inprocess --seconds 2 --parse-only
+"$load" inprocess --seconds 2

@@ -141,9 +141,18 @@ class Picker:
         self.rng = random.Random(seed)
         self.used_ips = set()
 
-    def ip(self, first_octet_range=(16, 250)):
+    def ip(self):
+        """A remote client: 198.18.0.0/15 (benchmark range, local to the lab namespace's lo), many /24s."""
         while True:
-            ip = f"127.{self.rng.randint(*first_octet_range)}.{self.rng.randint(0, 255)}.{self.rng.randint(1, 254)}"
+            ip = f"198.{self.rng.randint(18, 19)}.{self.rng.randint(0, 255)}.{self.rng.randint(1, 254)}"
+            if ip not in self.used_ips:
+                self.used_ips.add(ip)
+                return ip
+
+    def office_ip(self):
+        """A legitimate user's office or home: 203.0.113.0/24 (not .25, the server's own public address)."""
+        while True:
+            ip = f"203.0.113.{self.rng.randint(30, 254)}"
             if ip not in self.used_ips:
                 self.used_ips.add(ip)
                 return ip
@@ -273,7 +282,7 @@ class Manifest:
             self.data["auth_failures"].append({"user": user, "client_ip": client_ip, "swaks_exit": rc})
 
     def message(self, role, origin, sender, recipients, message_id, server=None, result=None, filtered=False,
-                subject=None):
+                subject=None, spam_marked=False, status_override=None):
         """Records one submitted message; recipients get the status the lab's routing predicts."""
         entry = {
             "role": role,
@@ -288,6 +297,10 @@ class Manifest:
             "reply": None if result is None else result["reply"],
             "recipients": [],
         }
+        if filtered and self.data["filter_mode"] == "tempfail":
+            entry["filter_tempfail"] = True
+        if filtered and self.data["filter_mode"] == "discard-spam" and spam_marked:
+            entry["filter_blocked"] = True
         refused = {} if result is None else result["refused"]
         for rcpt in recipients:
             if rcpt in refused:
@@ -298,6 +311,10 @@ class Manifest:
                 sink, status = self.lab.route(rcpt)
                 if filtered and self.data["filter_mode"] == "tempfail":
                     status = "deferred"
+                elif filtered and self.data["filter_mode"] == "discard-spam" and spam_marked:
+                    status, sink = "discarded", "content-filter"
+                elif status_override:
+                    status = status_override
                 entry["recipients"].append({"address": rcpt, "expected": status, "sink": sink})
         with self.lock:
             self.data["messages"].append(entry)

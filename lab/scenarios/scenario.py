@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 
+sys.dont_write_bytecode = True  # no root-owned __pycache__ in the checkout
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from labkit import (FREEMAIL, LEGIT_SUBJECTS, SPAM_SUBJECTS, Lab, Manifest, Picker, build_message,  # noqa: E402
                     parallel, smtp_send, swaks_auth_failure)
@@ -36,7 +37,7 @@ def legit_traffic(lab, pick, manifest, users, count, args):
     all_users = lab.users()
     tasks = []
     for user in users:
-        ip = pick.ip()
+        ip = pick.office_ip()
         helo = user.split("@")[0] + "-laptop.lab.example"
         manifest.legitimate(kind="sasl", user=user, client_ip=ip)
         for _ in range(count):
@@ -161,7 +162,7 @@ def cron_mail(lab, pick, manifest, count, to):
     for i in range(count):
         mid = pick.message_id("mail.lab.example")
         subject = "Cron <root@mail> /usr/local/sbin/backup.sh"
-        rcpts = [to]
+        rcpts = [to if "@" in to else f"{to}@{lab.domain}"]  # as Postfix rewrites a bare local name
         msg = build_message("root (Cron Daemon)", rcpts, subject, f"backup finished: {pick.rng.randint(100, 999)} files\n",
                             mid, ("X-Cron-Env: <SHELL=/bin/sh>", "X-Cron-Env: <HOME=/root>"))
         subprocess.run(["/usr/sbin/sendmail", "-C", lab.conf, "-t", "-i"], input=msg.replace("\r\n", "\n"),
@@ -295,7 +296,7 @@ def legit(lab, args):
 
 
 def queue_states(lab, args):
-    """Deferred (greylisting, content filter down), bounced and held messages from one ordinary user."""
+    """Deferred (greylisting, content filter down), bounced, held and filter-blocked messages from one user."""
     pick = Picker(args.seed)
     user = args.user or pick.rng.choice(sorted(lab.users()))
     if "@" not in user:
@@ -303,7 +304,7 @@ def queue_states(lab, args):
     password = lab.users()[user]
     manifest = Manifest(lab, "queue-states", args.seed, {"user": user, "count": args.count, "hold": args.hold})
     server, port, filtered = listener(lab, args, "submission")
-    ip = pick.ip()
+    ip = pick.office_ip()
     manifest.legitimate(kind="sasl", user=user, client_ip=ip)
     kinds = ["greylist.example", "oldcorp.example", "partner.example"]
     held_ids = []
@@ -315,6 +316,7 @@ def queue_states(lab, args):
         manifest.message("legit", {"kind": "sasl", "user": user, "client_ip": ip}, user, [rcpt], mid,
                          f"{server}:{port}", res, filtered, "Re: order")
     if filtered and args.tempfail:
+        lab.settle(timeout=60)  # what was sent before must pass the filter before it starts failing
         lab.set_filter_mode("tempfail")
         manifest.data["filter_mode"] = "tempfail"
         for i in range(args.tempfail):
@@ -322,9 +324,24 @@ def queue_states(lab, args):
             mid = pick.message_id("lab.example")
             res = smtp_send(server, port, ip, user, [rcpt], build_message(user, [rcpt], "Offer", "hello\n", mid),
                             auth=(user, password), helo="office-pc", tls=True)
-            entry = manifest.message("legit", {"kind": "sasl", "user": user, "client_ip": ip}, user, [rcpt], mid,
-                                     f"{server}:{port}", res, filtered, "Offer")
-            entry["filter_tempfail"] = True
+            manifest.message("legit", {"kind": "sasl", "user": user, "client_ip": ip}, user, [rcpt], mid,
+                             f"{server}:{port}", res, filtered, "Offer")
+        lab.settle(timeout=60)
+        lab.set_filter_mode("pass")
+        manifest.data["filter_mode"] = "pass"
+    if filtered and args.blocked:
+        # The filter in discard-spam mode: amavis logs "Blocked SPAM" and the message goes no further.
+        lab.settle(timeout=60)
+        lab.set_filter_mode("discard-spam")
+        manifest.data["filter_mode"] = "discard-spam"
+        for i in range(args.blocked):
+            rcpt = pick.external_recipient(dead_share=0)
+            mid = pick.message_id("lab.example")
+            res = smtp_send(server, port, ip, user, [rcpt],
+                            build_message(user, [rcpt], "Cheap meds", "buy now\n", mid, ("X-Lab-Spam: yes",)),
+                            auth=(user, password), helo="office-pc", tls=True)
+            manifest.message("filtered-spam", {"kind": "sasl", "user": user, "client_ip": ip}, user, [rcpt], mid,
+                             f"{server}:{port}", res, filtered, "Cheap meds", spam_marked=True)
         lab.settle(timeout=60)
         lab.set_filter_mode("pass")
         manifest.data["filter_mode"] = "pass"
@@ -335,6 +352,42 @@ def queue_states(lab, args):
         subprocess.run(["postsuper", "-c", lab.conf, "-h", m["queue_id"]], check=True, capture_output=True)
         held_ids.append(m["queue_id"])
     manifest.data["held_queue_ids"] = held_ids
+    return manifest
+
+
+def expire(lab, args):
+    """Mail that can never be delivered (greylisted forever) until Postfix gives up: delay warning, then expiry."""
+    if lab.env.get("LAB_PROFILE") != "fast-expiry":
+        raise SystemExit("lab: the expire scenario needs a lab started with LAB_PROFILE=fast-expiry")
+    pick = Picker(args.seed)
+    user = args.user or pick.rng.choice(sorted(lab.users()))
+    if "@" not in user:
+        user = f"{user}@{lab.domain}"
+    password = lab.users()[user]
+    manifest = Manifest(lab, "expire", args.seed, {"user": user, "count": args.count})
+    manifest.legitimate(kind="sasl", user=user)
+    server, port, filtered = listener(lab, args, "submission")
+    ip = pick.office_ip()
+    queued = []
+    for i in range(args.count):
+        rcpt = f"{pick.local_part()}@greylist.example"
+        mid = pick.message_id("lab.example")
+        res = smtp_send(server, port, ip, user, [rcpt], build_message(user, [rcpt], "Quarterly report", "attached\n", mid),
+                        auth=(user, password), helo="office-pc", tls=True)
+        entry = manifest.message("legit", {"kind": "sasl", "user": user, "client_ip": ip}, user, [rcpt], mid,
+                                 f"{server}:{port}", res, filtered, "Quarterly report", status_override="expired")
+        entry["expected_notifications"] = ["delay", "bounce"]
+        queued.append(rcpt)
+    # Wait until Postfix has given up on every one of them (a delay warning first, then "expired").
+    deadline = time.monotonic() + args.timeout
+    while time.monotonic() < deadline:
+        left = [m for m in lab.postqueue() if any(r["address"] in queued for r in m.get("recipients", []))
+                and m.get("sender") == user]
+        if not left:
+            break
+        time.sleep(0.5)
+    else:
+        raise SystemExit(f"lab: messages did not expire within {args.timeout} s")
     return manifest
 
 
@@ -355,7 +408,7 @@ def main():
     p = common(sub.add_parser("stolen-password", help="brute force, then one account floods from many addresses"))
     p.add_argument("--user"); p.add_argument("--password"); p.add_argument("--sender")
     p.add_argument("--count", type=int, default=40); p.add_argument("--rcpts", type=int, default=5)
-    p.add_argument("--ips", help="comma-separated attacker addresses (127.x.y.z)"); p.add_argument("--ip-count", type=int, default=12)
+    p.add_argument("--ips", help="comma-separated attacker addresses (in 198.18.0.0/15)"); p.add_argument("--ip-count", type=int, default=12)
     p.add_argument("--brute-ips", type=int, default=2); p.add_argument("--auth-failures", type=int, default=10)
     p.add_argument("--legit-users"); p.add_argument("--legit-user-count", type=int, default=2)
     p.add_argument("--legit-count", type=int, default=3)
@@ -377,6 +430,10 @@ def main():
     p = common(sub.add_parser("queue-states", help="deferred, bounced and held messages; content filter down"))
     p.add_argument("--user"); p.add_argument("--count", type=int, default=6)
     p.add_argument("--hold", type=int, default=1); p.add_argument("--tempfail", type=int, default=2)
+    p.add_argument("--blocked", type=int, default=1, help="spam messages the filter discards (Blocked SPAM)")
+    p = common(sub.add_parser("expire", help="undeliverable mail until delay warning and expiry (LAB_PROFILE=fast-expiry)"))
+    p.add_argument("--user"); p.add_argument("--count", type=int, default=2)
+    p.add_argument("--timeout", type=float, default=60)
     args = parser.parse_args()
 
     lab = Lab(args.run)
@@ -387,7 +444,7 @@ def main():
     print(f"lab: scenario {args.scenario} seed {args.seed}", file=sys.stderr, flush=True)
     started = time.monotonic()
     handler = {"stolen-password": stolen_password, "hacked-script": hacked_script, "open-relay": open_relay,
-               "backscatter": backscatter, "legit": legit, "queue-states": queue_states}[args.scenario]
+               "backscatter": backscatter, "legit": legit, "queue-states": queue_states, "expire": expire}[args.scenario]
     manifest = handler(lab, args)
     settled = True if args.no_settle else lab.settle()
     manifest.data["settled"] = settled

@@ -88,6 +88,18 @@ public sealed class ContainCommand : Command<ContainCommand.Settings>
         [Description("Do not look for a running `spamtrace policy` service to block logins in.")]
         public bool NoPolicy { get; init; }
 
+        [CommandOption("--policy-config <FILE>")]
+        [Description("The policy service's config, to block logins in its block list too when it runs. Default: /etc/spamtrace/policy.json.")]
+        public string PolicyConfig { get; init; } = PolicySettings.DefaultConfig;
+
+        [CommandOption("--log <FILE>")]
+        [Description("Mail log(s) giving the SASL login/uid of content-filter re-injected copies. Default: maillog_file, else /var/log/mail.log or /var/log/maillog.")]
+        public string[] Logs { get; init; } = [];
+
+        [CommandOption("--no-log")]
+        [Description("Read no mail log: logins and uids from queue files only.")]
+        public bool NoLog { get; init; }
+
         [CommandOption("--apply")]
         [Description("Execute the plan (default: print it and change nothing).")]
         public bool Apply { get; init; }
@@ -132,7 +144,8 @@ public sealed class ContainCommand : Command<ContainCommand.Settings>
             }
             var instances = QueueCommand.Instances(settings.ConfigDirectories);
             var request = BuildRequest(settings, runner);
-            var plan = new ContainmentPlanner(instances).Build(request);
+            var logs = request.Targets.Any(t => t.Selector.NeedsQueueFiles) ? QueueCommand.LoadLogs(settings.Logs, settings.NoLog, instances) : null;
+            var plan = new ContainmentPlanner(instances, logs).Build(request);
             if (!settings.Apply)
             {
                 if (settings.Json) { Console.Out.WriteLine(JsonSerializer.Serialize(plan, JsonOutput.Options)); }
@@ -217,7 +230,7 @@ public sealed class ContainCommand : Command<ContainCommand.Settings>
         }
         if (!settings.NoPolicy && !settings.QueueOnly && request.Targets.Any(t => t.BlockLogins && t.Selector.SaslUsers.Count > 0))
         {
-            request.Policy = PolicyServiceProbe.Find(runner);
+            request.Policy = PolicyServiceProbe.Find(runner, settings.PolicyConfig);
         }
         return request;
     }
@@ -303,19 +316,22 @@ public sealed class ContainCommand : Command<ContainCommand.Settings>
     }
 }
 
-/// <summary>Finds a running `spamtrace policy` service (another command of this program) to block logins in too.</summary>
+/// <summary>
+/// Finds the `spamtrace policy` service (another command of this program) to block logins in too: its config must
+/// exist and `policy status` must answer (exit 0, or 1 when it already contains accounts; 2 is an error).
+/// </summary>
 internal static class PolicyServiceProbe
 {
-    public static PolicyServiceCommands? Find(IProcessRunner runner)
+    public static PolicyServiceCommands? Find(IProcessRunner runner, string configFile)
     {
         var self = Environment.ProcessPath;
-        if (self is null) { return null; }
+        if (self is null || !File.Exists(configFile)) { return null; }
         var prefix = Path.GetFileNameWithoutExtension(self) == "dotnet" ? new[] { typeof(ContainCommand).Assembly.Location } : [];
-        var commands = new PolicyServiceCommands(self, prefix);
+        var commands = new PolicyServiceCommands(self, prefix, configFile);
         try
         {
-            var status = runner.Run(self, [.. prefix, "policy", "status"]);
-            return status.ExitCode == 0 ? commands : null;
+            var status = runner.Run(self, [.. prefix, "policy", "status", "-c", configFile]);
+            return status.ExitCode is 0 or 1 ? commands : null;
         }
         catch (IOException)
         {

@@ -32,20 +32,33 @@ public sealed class QueueCommand : Command<QueueCommand.Settings>
         [Description("Print the summary as JSON.")]
         public bool Json { get; init; }
 
+        [CommandOption("--log <FILE>")]
+        [Description("Mail log(s) giving the SASL login/uid of content-filter re-injected copies. Default: maillog_file, else /var/log/mail.log or /var/log/maillog.")]
+        public string[] Logs { get; init; } = [];
+
+        [CommandOption("--no-log")]
+        [Description("Read no mail log: logins and uids from queue files only.")]
+        public bool NoLog { get; init; }
+
         public override ValidationResult Validate() =>
             Sample < 0 ? ValidationResult.Error("--sample must be 0 (all) or more")
             : Input is not null && ConfigDirectories.Length > 0 ? ValidationResult.Error("--input and -c exclude each other")
             : ValidationResult.Success();
     }
 
-    internal static Func<string?, string, ReplyVerdict> Classifier { get; set; } = DelayReason.Unclassified;
+    /// <summary>Delay reasons are classified with diagnose's table of remote replies.</summary>
+    internal static Func<string?, string, ReplyVerdict> Classifier { get; set; } = (dsn, reply) => ReplyClassifier.Classify(dsn, reply);
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.Now;
         var summary = settings.Input is not null
             ? SummariseFile(settings.Input, now)
-            : WithProgress(report => QueueSurvey.Run(Instances(settings.ConfigDirectories), now, settings.Sample, Classifier, report, SystemUsers.NameOf));
+            : WithProgress(report =>
+            {
+                var instances = Instances(settings.ConfigDirectories);
+                return QueueSurvey.Run(instances, now, settings.Sample, Classifier, report, SystemUsers.NameOf, LoadLogs(settings.Logs, settings.NoLog, instances));
+            });
         if (settings.Json)
         {
             Console.Out.WriteLine(JsonSerializer.Serialize(summary, JsonOutput.Options));
@@ -72,6 +85,29 @@ public sealed class QueueCommand : Command<QueueCommand.Settings>
             }
         }
         return configDirectories.Select(d => new PostfixInstance(runner, Path.GetFullPath(d))).ToList();
+    }
+
+    /// <summary>The submission index from the given logs, or the instances' current logs; null with --no-log.</summary>
+    internal static SubmissionLogIndex? LoadLogs(string[] logs, bool noLog, List<PostfixInstance> instances)
+    {
+        if (noLog)
+        {
+            return null;
+        }
+        var files = logs.Length > 0 ? logs.ToList() : instances.SelectMany(SubmissionLogIndex.DefaultLogs).Distinct().ToList();
+        var index = new SubmissionLogIndex();
+        foreach (var file in files)
+        {
+            try
+            {
+                index.AddFile(file);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new UserFacingException($"{file}: {ex.Message}");
+            }
+        }
+        return index;
     }
 
     private static QueueSummary SummariseFile(string path, DateTimeOffset now)

@@ -77,8 +77,25 @@ public sealed class ContainmentExecutor(IProcessRunner runner, ContainmentJourna
                 RunChecked(step.PolicyBlockCommand);
                 break;
             case StepKind.Reload:
+                WaitForOneSecondOldFiles();
                 instance.Reload();
                 break;
+        }
+        if (step.Kind is StepKind.MapEntry or StepKind.Postconf)
+        {
+            _lastConfigWrite = DateTime.UtcNow;
+        }
+    }
+
+    private DateTime _lastConfigWrite = DateTime.MinValue;
+
+    /// <summary>Postfix ignores a main.cf or table younger than a second: reload only once our writes are that old.</summary>
+    private void WaitForOneSecondOldFiles()
+    {
+        var wait = _lastConfigWrite.AddSeconds(1.1) - DateTime.UtcNow;
+        if (wait > TimeSpan.Zero)
+        {
+            Thread.Sleep(wait);
         }
     }
 
@@ -149,6 +166,7 @@ public sealed class ContainmentExecutor(IProcessRunner runner, ContainmentJourna
             var record = Record(journalId, 0, "undone", new PlanStep { Kind = StepKind.Reload, Instance = instance.ConfigDirectory, Description = $"reload Postfix ({instance.Name})" });
             try
             {
+                Thread.Sleep(1100); // files just rewritten: see WaitForOneSecondOldFiles
                 instance.Reload();
             }
             catch (IOException ex)

@@ -7,7 +7,7 @@ namespace SpamTrace.Containment;
 /// candidate when the selector needs the SASL login, uid or client: never sampled here), and adds the blocks.
 /// Nothing is changed; <see cref="ContainmentExecutor"/> does that.
 /// </summary>
-public sealed class ContainmentPlanner(IReadOnlyList<PostfixInstance> instances)
+public sealed class ContainmentPlanner(IReadOnlyList<PostfixInstance> instances, SubmissionLogIndex? logs = null)
 {
     public ContainmentPlan Build(ContainmentRequest request)
     {
@@ -50,7 +50,7 @@ public sealed class ContainmentPlanner(IReadOnlyList<PostfixInstance> instances)
         return plan;
     }
 
-    private static void PlanQueueStep(PostfixInstance instance, ContainmentRequest request, ContainmentPlan plan)
+    private void PlanQueueStep(PostfixInstance instance, ContainmentRequest request, ContainmentPlan plan)
     {
         var stats = new QueueReadStatistics();
         var listing = instance.ListQueue(stats);
@@ -77,6 +77,10 @@ public sealed class ContainmentPlanner(IReadOnlyList<PostfixInstance> instances)
             {
                 var gone = new HashSet<string>(StringComparer.Ordinal);
                 var files = instance.ReadQueueFiles(candidates.Select(m => m.QueueId), gone);
+                foreach (var file in files.Values)
+                {
+                    logs?.Complete(file); // content-filter copies: the login/uid of their first queue ID
+                }
                 report.LeftQueueWhileReading = gone.Count;
                 candidates = candidates.Where(m => files.TryGetValue(m.QueueId, out var f) && selector.MatchesQueueFile(f)).ToList();
             }
@@ -124,7 +128,7 @@ public sealed class ContainmentPlanner(IReadOnlyList<PostfixInstance> instances)
 
     /// <summary>Mixed-recipient messages are worth reporting only if they match everything else.</summary>
     private static bool MatchesAllBut(QueueSelector selector, QueuedMessage message) =>
-        new QueueSelector { Senders = selector.Senders, QueueIds = selector.QueueIds, Since = selector.Since, SaslUsers = ["x"] }.MatchesListing(message);
+        new QueueSelector { Senders = selector.Senders, QueueIds = selector.QueueIds, Since = selector.Since }.MatchesListing(message);
 
     private static bool NeedsAction(QueueAction action, QueuedMessage message) => action switch
     {
@@ -251,7 +255,8 @@ public sealed class ContainmentPlanner(IReadOnlyList<PostfixInstance> instances)
             var overrides = instance.Runner.Run("postconf", instance.Args("-P"));
             foreach (var line in overrides.StandardOutput.Split('\n').Where(l => l.Contains("/smtpd_relay_restrictions") || l.Contains("/smtpd_recipient_restrictions")))
             {
-                if (!line.Contains(restriction + " "))
+                // Only lists that let SASL users through need the check (not a content filter's re-injection port).
+                if (!line.Contains(restriction + " ") && line.Contains("permit_sasl_authenticated"))
                 {
                     step.Warnings.Add($"master.cf overrides a restriction list: {line.Trim()} -- add '{restriction} {type}:{path}' at its start too, or the block does not apply to that service");
                 }

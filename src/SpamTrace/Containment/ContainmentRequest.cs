@@ -44,9 +44,9 @@ public sealed class ContainmentRequest
     public List<string> Advice { get; set; } = [];
 }
 
-/// <summary>How to call <c>spamtrace policy block|release USER</c> (the program and the arguments before the verb).</summary>
-public sealed record PolicyServiceCommands(string Program, IReadOnlyList<string> PrefixArguments)
+/// <summary>How to call <c>spamtrace policy block|release USER -c CONFIG</c> (the program, the arguments before the verb, the policy config).</summary>
+public sealed record PolicyServiceCommands(string Program, IReadOnlyList<string> PrefixArguments, string ConfigFile)
 {
-    public List<string> Block(string user) => [Program, .. PrefixArguments, "policy", "block", user];
-    public List<string> Release(string user) => [Program, .. PrefixArguments, "policy", "release", user];
+    public List<string> Block(string user) => [Program, .. PrefixArguments, "policy", "block", user, "-c", ConfigFile];
+    public List<string> Release(string user) => [Program, .. PrefixArguments, "policy", "release", user, "-c", ConfigFile];
 }

@@ -77,7 +77,7 @@ public sealed class QueueSelector
     /// <summary>Wildcards and whitespace are refused: a pattern that matches more than the admin meant is how customers' mail gets deleted.</summary>
     private static void RequireToken(string value, string option)
     {
-        if (value.Length == 0 || value.Any(c => char.IsWhiteSpace(c) || c is '*' or '?' or '%' or '[' or ']' or ',') )
+        if (value.Length == 0 || value.Any(c => char.IsWhiteSpace(c) || c is '*' or '?' or '%' or '[' or ']' or ','))
         {
             throw new ContainmentException($"{option} '{value}': empty or contains wildcards/whitespace; give the exact value");
         }

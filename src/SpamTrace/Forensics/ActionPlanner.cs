@@ -112,7 +112,7 @@ public static class ActionPlanner
         new("Do not bounce spam found after queueing (amavisd-new)", null, "In amavisd.conf: $final_spam_destiny = D_DISCARD; and $final_virus_destiny = D_DISCARD; then restart amavis."),
         new("Apply", "postfix reload"),
         new("Remove queued bounces (null sender) after review; this also drops genuine non-delivery notices",
-            "postqueue -j | jq -r 'select(.sender == \"\") | .queue_id' | postsuper -d -"),
+            "postqueue -j | jq -r 'select(.sender == \"MAILER-DAEMON\" or .sender == \"\") | .queue_id' | postsuper -d -"),
     ];
 
     private static List<ActionStep> Forwarding(OriginAssessment a) =>

@@ -9,7 +9,7 @@ namespace SpamTrace.Forensics;
 public static class Detector
 {
     /// <summary>Below this many remote recipients an origin is never called a culprit: too little to judge, too little to matter.</summary>
-    public const int MinimumVolume = 10;
+    public const int MinimumVolume = 4;
     public const int CulpritScore = 40;
     public const int CulpritAbusePoints = 15;
 
@@ -18,8 +18,32 @@ public static class Detector
         "www-data", "apache", "nginx", "httpd", "wwwrun", "www", "nobody", "php-fpm", "lighttpd",
     };
 
+    /// <summary>
+    /// What is normal on this server: the lower quartile of users (logins and local uids with at least two messages),
+    /// the judged origin left out; a quartile rather than the median because on a small server in trouble half the
+    /// busy senders may be culprits. Thresholds on rates and IP counts are raised to a multiple of it, so a server whose
+    /// users all roam between IPs, or whose mail bounces more than most, does not see every user accused.
+    /// </summary>
+    private sealed class Population(List<OriginStats> users)
+    {
+        public static Population Of(DiagnoseObserver o) =>
+            new(o.Origins.Values.Where(s => s.Id.Kind is CulpritKind.Sasl or CulpritKind.Local && s.Messages >= 2).ToList());
+
+        public double DeferralRate(OriginStats self) => Quartile(self, s => s.DeferralRate);
+        public double BounceRate(OriginStats self) => Quartile(self, s => s.BounceRate);
+        public double ReputationRate(OriginStats self) => Quartile(self, s => s.ReputationRate);
+        public double LoginIps(OriginStats self) => Math.Max(1, Quartile(self, s => s.Id.Kind == CulpritKind.Sasl ? s.ClientIps.Count : double.NaN));
+
+        private double Quartile(OriginStats self, Func<OriginStats, double> value)
+        {
+            var sorted = users.Where(u => u != self).Select(value).Where(v => !double.IsNaN(v)).Order().ToArray();
+            return sorted.Length == 0 ? 0 : sorted[sorted.Length / 4];
+        }
+    }
+
     public static Diagnosis Judge(DiagnoseObserver o)
     {
+        var population = Population.Of(o);
         var hasTime = o.FirstSeenUtc != DateTime.MaxValue;
         var first = hasTime ? o.FirstSeenUtc : DateTime.UnixEpoch;
         var last = hasTime ? o.LastSeenUtc : DateTime.UnixEpoch;
@@ -27,30 +51,44 @@ public static class Detector
         var outbound = o.OutboundTimeline.Bin(binStart, binWidth, bins);
         var canBaseline = last - first >= TimeSpan.FromHours(2) && bins >= 12;
         var globalBurst = canBaseline ? BurstStart(outbound, binStart, binWidth, o.OutboundTimeline) : null;
-        var relayOrigins = o.Origins.Keys.Count(k => k.Kind == CulpritKind.Relay && o.Origins[k].RemoteRecipients >= MinimumVolume);
-
-        var assessments = new List<OriginAssessment>();
-        foreach (var s in o.Origins.Values)
+        var assessments = new Dictionary<OriginId, OriginAssessment>();
+        OriginAssessment Assess(OriginStats s, IEnumerable<Evidence>? extra = null, bool? culprit = null)
         {
             var timeline = s.Timeline.Bin(binStart, binWidth, bins);
             var burstStart = canBaseline ? BurstStart(timeline, binStart, binWidth, s.Timeline) : null;
             var evidence = new List<Evidence>();
-            Score(o, s, evidence, burstStart, globalBurst, relayOrigins);
+            Score(o, population, s, evidence, burstStart, globalBurst);
+            if (extra is not null)
+            {
+                evidence.AddRange(extra);
+            }
             var score = evidence.Sum(e => e.Points);
             var abuse = evidence.Where(e => e.Abuse).Sum(e => e.Points);
-            assessments.Add(new OriginAssessment
+            return new OriginAssessment
             {
                 Stats = s,
                 Score = score,
                 AbusePoints = abuse,
                 Evidence = evidence.OrderByDescending(e => e.Points).ToList(),
-                IsCulprit = s.RemoteRecipients >= MinimumVolume && score >= CulpritScore && abuse >= CulpritAbusePoints,
+                // Mail whose origin the log does not show cannot be stopped from here: reported, never accused.
+                IsCulprit = s.Id.Kind != CulpritKind.Unknown && (culprit ?? IsCulprit(s.RemoteRecipients, score, abuse)),
                 SinceUtc = burstStart ?? s.FirstSeenUtc,
                 Burst = burstStart is not null,
                 Timeline = timeline,
-            });
+            };
         }
-        var ranked = assessments
+
+        foreach (var s in o.Origins.Values.Where(s => s.Id.Kind is not (CulpritKind.Relay or CulpritKind.Bounce)))
+        {
+            assessments[s.Id] = Assess(s);
+        }
+        JudgeRelays(o, assessments, Assess, globalBurst);
+        if (o.Origins.TryGetValue(new OriginId(CulpritKind.Bounce, ""), out var bounces))
+        {
+            assessments[bounces.Id] = JudgeBounces(bounces, assessments, Assess);
+        }
+
+        var ranked = assessments.Values
             .OrderByDescending(a => a.IsCulprit)
             .ThenByDescending(a => a.Score)
             .ThenByDescending(a => a.Stats.RemoteRecipients)
@@ -83,14 +121,14 @@ public static class Detector
         return diagnosis;
     }
 
-    private static void Score(DiagnoseObserver o, OriginStats s, List<Evidence> ev, DateTime? burst, DateTime? globalBurst, int relayOrigins)
+    private static void Score(DiagnoseObserver o, Population population, OriginStats s, List<Evidence> ev, DateTime? burst, DateTime? globalBurst)
     {
         var v = s.RemoteRecipients;
         var enough = v >= MinimumVolume;
         switch (s.Id.Kind)
         {
             case CulpritKind.Sasl:
-                ScoreLogin(o, s, ev);
+                ScoreLogin(o, population, s, ev);
                 break;
             case CulpritKind.Local:
                 if (s.Senders.Count >= 3 && enough)
@@ -100,7 +138,12 @@ public static class Detector
                 var top = s.Scripts.Top(3).Select(p => p.Key).ToList();
                 if (top.Count > 0)
                 {
-                    ev.Add(new("php-script", $"PHP script(s) named in X-PHP-Originating-Script: {string.Join(", ", top)}", enough ? 10 : 0, false));
+                    // One script sending most of a uid's mail is the shape of a hacked site's mailer (or of a shop: abuse signs decide).
+                    var main = s.Scripts.Top(1).First();
+                    var dominant = main.Value * 2 >= s.Scripts.Counts.Values.Sum() && main.Value >= 3;
+                    ev.Add(new("php-script", dominant
+                        ? $"{main.Value} of its messages from one PHP script, {main.Key} (X-PHP-Originating-Script)"
+                        : $"PHP script(s) named in X-PHP-Originating-Script: {string.Join(", ", top)}", enough ? (dominant ? 15 : 10) : 0, false));
                 }
                 if (enough && (s.UserName is { } n ? WebServerUsers.Contains(n) : s.Id.Key is "33" or "48"))
                 {
@@ -110,17 +153,13 @@ public static class Detector
             case CulpritKind.Relay:
                 if (enough)
                 {
-                    ev.Add(new("relay-unauthenticated", $"client {s.Id.Key} relayed {v} recipients to other hosts without logging in", 10, false));
-                }
-                if (enough && relayOrigins >= 3)
-                {
-                    ev.Add(new("open-relay", $"{relayOrigins} different unauthenticated clients relayed out: the server relays for anyone", 20, true));
+                    ev.Add(new("relay-unauthenticated", $"{(s.ClientIps.Count > 1 ? $"{s.ClientIps.Count} clients" : $"client {s.Id.Key}")} relayed {v} recipients to other hosts without logging in", 10, false));
                 }
                 break;
             case CulpritKind.Bounce:
-                if (enough && s.RecipientDomains.Count >= 5)
+                if (enough && s.RecipientDomains.Count >= 3)
                 {
-                    ev.Add(new("backscatter", $"{v} non-delivery notices to {s.RecipientDomains.CountText} external domains: senders of inbound mail we accepted and then bounced (usually forged)", 20, true));
+                    ev.Add(new("backscatter", $"{v} non-delivery notices to {s.RecipientDomains.CountText} external domains: senders of mail we accepted and then bounced (usually forged)", s.RecipientDomains.Count >= 5 ? 25 : 20, true));
                 }
                 if (o.UnknownRecipientRejects == 0 && enough)
                 {
@@ -145,20 +184,20 @@ public static class Detector
         {
             ev.Add(new("many-recipient-domains", $"{s.RecipientDomains.CountText} distinct recipient domains for {v} recipients", 10, false));
         }
-        if (s.FreeMailShare >= 0.6 && v >= 20)
+        if (s.FreeMailShare >= 0.6 && v >= 10)
         {
             ev.Add(new("free-mail-share", $"{Pct(s.FreeMailShare)} of recipients at free-mail providers", 5, false));
         }
-        if (s.DeferralRate >= 0.3)
+        if (s.DeferralRate >= Math.Max(0.3, 2 * population.DeferralRate(s)))
         {
             ev.Add(new("deferral-rate", $"{Pct(s.DeferralRate)} of recipients deferred ({s.DeferredOnce} of {v})", 15, true));
         }
-        if (s.BounceRate >= 0.1)
+        if (s.BounceRate >= Math.Max(0.1, 2 * population.BounceRate(s)))
         {
             var unknown = s.UnknownRecipients > 0 ? $", {s.UnknownRecipients} unknown recipients" : "";
             ev.Add(new("bounce-rate", $"{Pct(s.BounceRate)} of recipients bounced or expired ({s.Bounced + s.Expired} of {v}{unknown})", s.BounceRate >= 0.3 ? 15 : 10, true));
         }
-        if (s.ReputationRate >= 0.1)
+        if (s.ReputationRate >= Math.Max(0.1, 2 * population.ReputationRate(s)))
         {
             ev.Add(new("reputation-refusals", $"{Pct(s.ReputationRate)} of recipients refused for our reputation (blocklists, complaints, rate limits)", 15, true));
         }
@@ -176,17 +215,19 @@ public static class Detector
         }
     }
 
-    private static void ScoreLogin(DiagnoseObserver o, OriginStats s, List<Evidence> ev)
+    private static void ScoreLogin(DiagnoseObserver o, Population population, OriginStats s, List<Evidence> ev)
     {
         var ips = s.ClientIps.Count;
         var nets = s.Networks.Count;
-        if (ips >= 5)
+        // Compared with the usual login: on a server whose users roam between many IPs, many IPs mean nothing.
+        var usual = population.LoginIps(s);
+        if (ips >= Math.Max(5, 3 * usual))
         {
             ev.Add(new("many-client-ips", $"logged in from {s.ClientIps.CountText} client IPs in {s.Networks.CountText} network{(s.Networks.Count == 1 ? "" : "s")}", 30, true));
         }
-        else if (ips >= 3 && nets >= 3)
+        else if (ips >= Math.Max(3, 3 * usual) && nets >= 3)
         {
-            ev.Add(new("many-client-ips", $"logged in from {ips} client IPs in {nets} networks", 15, true));
+            ev.Add(new("many-client-ips", $"logged in from {ips} client IPs in {nets} networks", 20, true));
         }
 
         // Failures from an IP before that IP's first successful send as this login: the attacker guessing, then getting in.
@@ -200,25 +241,97 @@ public static class Detector
                 firstSuccess = firstSuccess is { } f && f < seen ? f : seen;
             }
         }
-        // Failures naming the login (Dovecot logs the user) before it first succeeded from an IP new since they began.
-        if (o.AuthFailuresByUser.TryGetValue(s.Id.Key, out var byUser))
+        if (failures >= 3)
         {
-            var newIp = s.IpFirstSeen.Values.Where(t => t > byUser.FirstUtc).DefaultIfEmpty(DateTime.MaxValue).Min();
-            if (newIp != DateTime.MaxValue)
-            {
-                failures = Math.Max(failures, byUser.CountBefore(newIp));
-                firstSuccess = firstSuccess is { } f && f < newIp ? f : newIp;
-            }
-        }
-        if (failures >= 5)
-        {
-            ev.Add(new("brute-force", $"{failures} failed logins before the attacker's first success at {firstSuccess:yyyy-MM-dd HH:mm:ss} UTC", failures >= 50 ? 25 : 20, true));
+            ev.Add(new("brute-force", $"{failures} failed logins before the attacker's first success at {firstSuccess:yyyy-MM-dd HH:mm:ss} UTC", failures >= 100 ? 25 : failures >= 20 ? 20 : 15, true));
         }
 
         if (s.Messages > 0 && s.SenderMismatches >= 0.5 * s.Messages && s.Senders.Count >= 3)
         {
             ev.Add(new("sender-mismatch", $"{s.SenderMismatches} of {s.Messages} messages with an envelope sender that is not the login ({s.Senders.CountText} different senders)", 15, true));
         }
+    }
+
+    private static bool IsCulprit(long volume, int score, int abuse) => volume >= MinimumVolume && score >= CulpritScore && abuse >= CulpritAbusePoints;
+
+    /// <summary>
+    /// Unauthenticated clients relaying out are judged together: an open relay is abused by many clients, each
+    /// sending little. When they jointly send to many domains with signs of abuse, every one of them is named, except
+    /// a client that relayed before the burst and whose own mail is clean (a trusted host of the network).
+    /// The host itself (127.0.0.1, ::1) is judged alone: its mail comes from local programs.
+    /// </summary>
+    private static void JudgeRelays(DiagnoseObserver o, Dictionary<OriginId, OriginAssessment> into,
+        Func<OriginStats, IEnumerable<Evidence>?, bool?, OriginAssessment> assess, DateTime? globalBurst)
+    {
+        var relays = o.Origins.Values.Where(s => s.Id.Kind == CulpritKind.Relay).ToList();
+        // Mail from the Internet to our own (hosted or relay) domains is inbound; relaying means other domains.
+        var members = relays.Where(s => s.Id.Key is not ("127.0.0.1" or "::1") && s.RecipientDomains.Items.Any(d => !o.OurDomains.Contains(d))).ToList();
+        var group = OriginStats.Merge(new OriginId(CulpritKind.Relay, ""), members);
+        var groupEvidence = new List<Evidence>();
+        var v = group.RemoteRecipients;
+        if (members.Count >= 2 && group.RecipientDomains.Count >= 3 && group.RecipientDomains.Count >= 0.3 * v)
+        {
+            groupEvidence.Add(new("open-relay", $"{members.Count} unauthenticated clients relayed {v} recipients to {group.RecipientDomains.CountText} domains: the server relays for anyone", members.Count >= 3 ? 20 : 10, true));
+        }
+        else if (members.Count == 1 && group.RecipientDomains.Count >= 3)
+        {
+            groupEvidence.Add(new("relay-many-domains", $"relayed to {group.RecipientDomains.CountText} different domains without logging in", 10, false));
+        }
+        var judgedGroup = assess(group, groupEvidence, null);
+        var groupIsCulprit = judgedGroup.IsCulprit && group.RecipientDomains.Count >= 3;
+        foreach (var s in relays)
+        {
+            if (!groupIsCulprit || !members.Contains(s))
+            {
+                into[s.Id] = assess(s, null, null);
+                continue;
+            }
+            var own = assess(s, null, null);
+            var trusted = globalBurst is { } g && s.FirstSeenUtc < g - TimeSpan.FromHours(1) && own.AbusePoints == 0;
+            if (trusted || members.Count == 1)
+            {
+                into[s.Id] = members.Count == 1 ? assess(s, groupEvidence, null) : own;
+                continue;
+            }
+            // Judged as one of the relay's abusers: the group's evidence stands for it (its own few messages prove little).
+            var shared = judgedGroup.Evidence.Select(e => e with { Text = "all relaying clients together: " + e.Text });
+            into[s.Id] = Replace(own, shared, true);
+        }
+    }
+
+    private static OriginAssessment Replace(OriginAssessment a, IEnumerable<Evidence> evidence, bool culprit)
+    {
+        var list = evidence.OrderByDescending(e => e.Points).ToList();
+        return new OriginAssessment
+        {
+            Stats = a.Stats,
+            Score = list.Sum(e => e.Points),
+            AbusePoints = list.Where(e => e.Abuse).Sum(e => e.Points),
+            Evidence = list,
+            IsCulprit = culprit,
+            SinceUtc = a.SinceUtc,
+            Burst = a.Burst,
+            Timeline = a.Timeline,
+        };
+    }
+
+    /// <summary>
+    /// Notifications are backscatter when they answer mail we accepted from others; those that answer a culprit's
+    /// own spam are part of that culprit's damage, not a separate source.
+    /// </summary>
+    private static OriginAssessment JudgeBounces(OriginStats bounces, Dictionary<OriginId, OriginAssessment> judged,
+        Func<OriginStats, IEnumerable<Evidence>?, bool?, OriginAssessment> assess)
+    {
+        var culprits = judged.Values.Where(a => a.IsCulprit).Select(a => a.Id.ToString()).ToHashSet(StringComparer.Ordinal);
+        var ofCulprits = bounces.CausedBy.Counts.Where(p => culprits.Contains(p.Key)).Sum(p => (long)p.Value);
+        if (ofCulprits == 0)
+        {
+            return assess(bounces, null, null);
+        }
+        var note = new Evidence("bounces-of-culprits", $"{ofCulprits} of {bounces.RemoteRecipients} notices answer the culprits' own spam", 0, false);
+        var judged2 = assess(bounces, [note], null);
+        var rest = bounces.RemoteRecipients - ofCulprits;
+        return judged2.IsCulprit && rest >= MinimumVolume ? judged2 : assess(bounces, [note], false);
     }
 
     /// <summary>
@@ -234,7 +347,7 @@ public static class Detector
         var sorted = bins.Order().ToArray();
         var baseline = Math.Max(1, sorted[sorted.Length / 2]);
         var peak = sorted[^1];
-        if (peak < 10 || peak < 5 * baseline)
+        if (peak < 20 || peak < 5 * baseline)
         {
             return null;
         }

@@ -21,6 +21,9 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
     public Dictionary<string, AuthFailureStats> AuthFailuresByIp { get; } = new(StringComparer.OrdinalIgnoreCase);
     public Dictionary<string, DateTime> FirstLoginByUser { get; } = new(StringComparer.OrdinalIgnoreCase);
     public MinuteHistogram OutboundTimeline { get; } = new();
+    /// <summary>Origins of outbound messages that failed somewhere, by "host/queue ID" of each hop: the causes of notifications.</summary>
+    private readonly Dictionary<string, OriginId> _failedMessages = new(StringComparer.Ordinal);
+    private const int FailedMessagesCap = 200_000;
 
     public long Chains { get; private set; }
     public long OutboundChains { get; private set; }
@@ -31,6 +34,11 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
     public BoundedSet RelayDeniedClients { get; } = new(10_000);
     /// <summary>Recipients smtpd refused as unknown at RCPT time: recipient validation is working.</summary>
     public long UnknownRecipientRejects { get; private set; }
+    /// <summary>
+    /// Domains this server receives for: delivered into local mailboxes, named by smtpd's recipient-table rejects
+    /// ("User unknown in relay recipient table") or by its users' logins. Mail from the Internet to these is inbound, not relaying.
+    /// </summary>
+    public BoundedSet OurDomains { get; } = new(10_000);
     public DateTime FirstSeenUtc { get; private set; } = DateTime.MaxValue;
     public DateTime LastSeenUtc { get; private set; } = DateTime.MinValue;
 
@@ -40,6 +48,16 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         {
             Chains++;
             See(chain.FirstSeenUtc);
+            foreach (var hop in chain.Hops)
+            {
+                foreach (var r in hop.Recipients)
+                {
+                    if (r.Hop == HopKind.Local)
+                    {
+                        OurDomains.Add(AddressText.DomainOf(r.Address));
+                    }
+                }
+            }
             if (!OutboundRecipients.Any(chain))
             {
                 return;
@@ -51,6 +69,25 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
                 Origins[who.Origin] = stats = new OriginStats(who.Origin) { UserName = who.UserName };
             }
             AddChain(stats, chain, who);
+        }
+    }
+
+    /// <summary>Remembers whose message this was when it may cause a notification, and credits a notification to its cause's origin.</summary>
+    private void LinkCause(MessageChain chain, OriginStats s, int failedRecipients)
+    {
+        if (chain.Origin == OriginKind.Notification)
+        {
+            var cause = chain.CausedBy is { } c && _failedMessages.TryGetValue(c.Host + "/" + c.QueueId, out var origin) ? origin.ToString() : "unknown";
+            s.CausedBy.Add(cause, Math.Max(1, failedRecipients));
+            return;
+        }
+        if (failedRecipients == 0 || _failedMessages.Count >= FailedMessagesCap)
+        {
+            return;
+        }
+        foreach (var hop in chain.Hops)
+        {
+            _failedMessages[chain.Host + "/" + hop.QueueId] = s.Id;
         }
     }
 
@@ -83,6 +120,10 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         {
             s.Helos.Add(helo);
         }
+        if (who.Origin.Kind == CulpritKind.Sasl && root.SaslUser!.Contains('@'))
+        {
+            OurDomains.Add(AddressText.DomainOf(root.SaslUser));
+        }
         if (who.Origin.Kind == CulpritKind.Sasl && IsMismatch(root.SaslUser!, root.Sender))
         {
             s.SenderMismatches++;
@@ -106,6 +147,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         }
 
         var remote = 0;
+        var notSent = 0;
         foreach (var hop in chain.Hops)
         {
             foreach (var r in hop.Recipients)
@@ -113,10 +155,12 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
                 if (OutboundRecipients.IsOutbound(r))
                 {
                     remote++;
+                    notSent += r.Status is DeliveryStatus.Sent or DeliveryStatus.Deliverable ? 0 : 1;
                     AddRecipient(s, r);
                 }
             }
         }
+        LinkCause(chain, s, chain.Origin == OriginKind.Notification ? remote : notSent);
         s.RemoteRecipients += remote;
         RemoteRecipients += remote;
         s.Timeline.Add(time, remote);
@@ -156,19 +200,24 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
                 break;
         }
         var deferredOnce = r.Status is DeliveryStatus.Deferred or DeliveryStatus.SoftBounce || r.FirstDeferralReply is not null;
-        if (deferredOnce)
-        {
-            s.DeferredOnce++;
-        }
         // The final answer when the message did not get through; else the deferral that preceded success.
         var (dsn, reply) = r.Status is DeliveryStatus.Sent or DeliveryStatus.Deliverable
             ? (null, r.FirstDeferralReply)
             : (r.Dsn, r.Reply ?? r.FirstDeferralReply);
         if (dsn is null && reply is null)
         {
+            if (deferredOnce)
+            {
+                s.DeferredOnce++;
+            }
             return;
         }
         var verdict = ReplyClassifier.Classify(dsn, reply);
+        // Greylisting defers everyone's first message: it says nothing about the sender.
+        if (deferredOnce && verdict.Class != ReplyClass.Greylisted)
+        {
+            s.DeferredOnce++;
+        }
         if (verdict.Class is ReplyClass.UserUnknown or ReplyClass.HostUnknown)
         {
             s.UnknownRecipients++;
@@ -254,6 +303,11 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
                     else if (e.Text?.Contains("User unknown", StringComparison.OrdinalIgnoreCase) == true)
                     {
                         UnknownRecipientRejects++;
+                        if (e.Text.Contains("recipient table", StringComparison.OrdinalIgnoreCase) || e.Text.Contains("mailbox table", StringComparison.OrdinalIgnoreCase)
+                            || e.Text.Contains("alias table", StringComparison.OrdinalIgnoreCase))
+                        {
+                            OurDomains.Add(AddressText.DomainOf(e.To));
+                        }
                     }
                     break;
             }

@@ -100,7 +100,7 @@ public static class OriginAttributor
     private static string Token(ReadOnlySpan<char> rest)
     {
         rest = rest.TrimStart();
-        var end = rest.IndexOfAny(" \t;");
+        var end = rest.IndexOfAny(" \t");
         return (end < 0 ? rest : rest[..end]).ToString();
     }
 }

@@ -43,6 +43,9 @@ public sealed class OriginStats(OriginId id)
     public List<string> SampleQueueIds { get; } = [];
     public List<string> SampleRecipients { get; } = [];
 
+    /// <summary>For notifications: how many of their recipients each cause's origin accounts for ("relay:192.0.2.7" -> 12).</summary>
+    public BoundedCounter CausedBy { get; } = new(10_000);
+
     public DateTime FirstSeenUtc { get; set; } = DateTime.MaxValue;
     public DateTime LastSeenUtc { get; set; } = DateTime.MinValue;
     public MinuteHistogram Timeline { get; } = new();
@@ -53,6 +56,41 @@ public sealed class OriginStats(OriginId id)
     public double ReputationRate => Rate(ReputationRefusals);
     public double FreeMailShare => Rate(FreeMailRecipients);
     public double UnknownRecipientRate => Rate(UnknownRecipients);
+
+    /// <summary>The sum of several origins (an open relay's clients judged together); sets stay capped.</summary>
+    public static OriginStats Merge(OriginId id, IReadOnlyCollection<OriginStats> parts)
+    {
+        var m = new OriginStats(id);
+        foreach (var p in parts)
+        {
+            m.Messages += p.Messages;
+            m.RemoteRecipients += p.RemoteRecipients;
+            m.Sent += p.Sent;
+            m.DeferredOnce += p.DeferredOnce;
+            m.StillDeferred += p.StillDeferred;
+            m.Bounced += p.Bounced;
+            m.Expired += p.Expired;
+            m.ReputationRefusals += p.ReputationRefusals;
+            m.UnknownRecipients += p.UnknownRecipients;
+            m.FreeMailRecipients += p.FreeMailRecipients;
+            m.OpenMessages += p.OpenMessages;
+            foreach (var d in p.RecipientDomains.Items)
+            {
+                m.RecipientDomains.Add(d);
+            }
+            foreach (var ip in p.ClientIps.Items)
+            {
+                m.ClientIps.Add(ip);
+            }
+            foreach (var sender in p.Senders.Items)
+            {
+                m.Senders.Add(sender);
+            }
+            m.FirstSeenUtc = p.FirstSeenUtc < m.FirstSeenUtc ? p.FirstSeenUtc : m.FirstSeenUtc;
+            m.LastSeenUtc = p.LastSeenUtc > m.LastSeenUtc ? p.LastSeenUtc : m.LastSeenUtc;
+        }
+        return m;
+    }
 
     private double Rate(long n) => RemoteRecipients == 0 ? 0 : (double)n / RemoteRecipients;
 }

@@ -42,6 +42,9 @@ public static class QueueSnapshot
         return list;
     }
 
+    /// <summary>postqueue -j names the null sender of notifications "MAILER-DAEMON".</summary>
+    public static bool IsNullSender(string sender) => sender.Length == 0 || sender == "MAILER-DAEMON";
+
     /// <summary>Counts, per culprit, the snapshot's messages it queued: by queue ID seen in the log, else by its envelope senders.</summary>
     public static void CountPerCulprit(Diagnosis diagnosis, IReadOnlyList<QueuedMessage> queue)
     {
@@ -52,7 +55,7 @@ public static class QueueSnapshot
             var bySender = a.Id.Kind != CulpritKind.Bounce && !s.Senders.Saturated;
             a.Queued = queue.LongCount(m =>
                 s.OpenQueueIds.Contains(m.QueueId)
-                || (a.Id.Kind == CulpritKind.Bounce && m.Sender.Length == 0)
+                || (a.Id.Kind == CulpritKind.Bounce && IsNullSender(m.Sender))
                 || (bySender && m.Sender.Length > 0 && s.Senders.Contains(m.Sender)));
         }
     }

@@ -1,5 +1,3 @@
-using SpamTrace.Reputation;
-
 namespace SpamTrace.Queue;
 
 /// <summary>
@@ -116,7 +114,4 @@ public static class DelayReason
         }
         return at < text.Length && (char.IsAsciiLetterOrDigit(text[at]) || text[at] == '.' && at + 1 < text.Length && char.IsAsciiDigit(text[at + 1])) ? 0 : at;
     }
-
-    /// <summary>The default classifier, until the diagnose engine's reply table is wired in.</summary>
-    public static ReplyVerdict Unclassified(string? dsn, string reply) => ReplyVerdict.Unclassified;
 }

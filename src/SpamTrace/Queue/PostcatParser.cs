@@ -21,13 +21,16 @@ public static partial class PostcatParser
         var result = new Dictionary<string, QueueFileAttributes>(StringComparer.Ordinal);
         QueueFileAttributes? current = null;
         string section = "";
-        var firstHeaderLine = false;
-        var inFirstHeader = false;
+        var headers = new ReceivedChain();
         while (input.ReadLine() is { } line)
         {
             var match = line.StartsWith("*** ", StringComparison.Ordinal) ? SectionLine().Match(line) : Match.Empty;
             if (match.Success)
             {
+                if (current is not null && section == "MESSAGE CONTENTS")
+                {
+                    headers.Finish(current);
+                }
                 section = match.Groups["section"].Value;
                 var path = match.Groups["path"].Value;
                 var id = path[(path.LastIndexOf('/') + 1)..];
@@ -36,8 +39,7 @@ public static partial class PostcatParser
                     current = new QueueFileAttributes(id);
                     result[id] = current;
                 }
-                firstHeaderLine = section == "MESSAGE CONTENTS";
-                inFirstHeader = false;
+                headers = new ReceivedChain();
                 continue;
             }
             if (current is null)
@@ -48,26 +50,79 @@ public static partial class PostcatParser
             {
                 ReadEnvelopeRecord(line, current);
             }
-            else if (section == "MESSAGE CONTENTS" && (firstHeaderLine || inFirstHeader))
+            else if (section == "MESSAGE CONTENTS")
             {
-                var continuation = line.Length > 0 && (line[0] == ' ' || line[0] == '\t');
-                if (firstHeaderLine)
-                {
-                    firstHeaderLine = false;
-                    inFirstHeader = line.StartsWith("Received:", StringComparison.OrdinalIgnoreCase);
-                }
-                else if (!continuation)
-                {
-                    inFirstHeader = false;
-                }
-                if (inFirstHeader && current.Uid is null && PickupUid().Match(line) is { Success: true } uid)
-                {
-                    current.Uid = int.Parse(uid.Groups["uid"].Value, CultureInfo.InvariantCulture);
-                }
+                headers.Add(line, current);
             }
+        }
+        if (current is not null && section == "MESSAGE CONTENTS")
+        {
+            headers.Finish(current);
         }
         return result;
     }
+
+    /// <summary>
+    /// Walks the Received headers from the top: hops from loopback (our own content filter re-injecting) are passed
+    /// over; the first other one was written by our Postfix when the message came in. Its "from userid N" is the
+    /// submitting uid. Anything below it came with the message and may be forged, so the walk stops there.
+    /// </summary>
+    private sealed class ReceivedChain
+    {
+        private readonly System.Text.StringBuilder _header = new();
+        private bool _done;
+
+        public void Add(string line, QueueFileAttributes file)
+        {
+            if (_done)
+            {
+                return;
+            }
+            if (line.Length > 0 && (line[0] == ' ' || line[0] == '\t'))
+            {
+                _header.Append(' ').Append(line.Trim());
+                return;
+            }
+            Consider(file);
+            if (line.Length == 0)
+            {
+                _done = true; // end of headers
+                return;
+            }
+            _header.Clear().Append(line);
+        }
+
+        public void Finish(QueueFileAttributes file)
+        {
+            if (!_done)
+            {
+                Consider(file);
+                _done = true;
+            }
+        }
+
+        private void Consider(QueueFileAttributes file)
+        {
+            if (_header.Length == 0 || !_header.ToString().StartsWith("Received:", StringComparison.OrdinalIgnoreCase))
+            {
+                return; // other headers (X-Virus-Scanned...) may sit between Received lines
+            }
+            var text = _header.ToString();
+            _header.Clear();
+            if (PickupUid().Match(text) is { Success: true } uid)
+            {
+                file.Uid ??= int.Parse(uid.Groups["uid"].Value, CultureInfo.InvariantCulture);
+                _done = true;
+            }
+            else if (!LoopbackHop().IsMatch(text))
+            {
+                _done = true;
+            }
+        }
+    }
+
+    [GeneratedRegex(@"^Received: from \S+ \((?:\S+ )?\[(?:127\.\d+\.\d+\.\d+|::1|IPv6:::1)\]\)", RegexOptions.IgnoreCase)]
+    private static partial Regex LoopbackHop();
 
     private static void ReadEnvelopeRecord(string line, QueueFileAttributes attributes)
     {
@@ -86,6 +141,7 @@ public static partial class PostcatParser
             else if (name.SequenceEqual("sasl_method")) { attributes.SaslMethod = value; }
             else if (name.SequenceEqual("client_address")) { attributes.ClientAddress = value; }
             else if (name.SequenceEqual("rewrite_context")) { attributes.RewriteContext = value; }
+            else if (name.SequenceEqual("log_ident")) { attributes.LogIdent = value; }
         }
         else if (line.StartsWith("sender: ", StringComparison.Ordinal))
         {

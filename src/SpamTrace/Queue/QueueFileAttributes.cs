@@ -14,4 +14,8 @@ public sealed record QueueFileAttributes(string QueueId)
     /// <summary>"local" for sendmail/pickup submissions, "remote" for smtpd ones.</summary>
     public string? RewriteContext { get; set; }
     public string? Sender { get; set; }
+    /// <summary>The first queue ID of the message when this copy was re-injected by a content filter.</summary>
+    public string? LogIdent { get; set; }
+    /// <summary>The login or uid came from the mail log (content-filter copies), not from this queue file.</summary>
+    public bool FromLog { get; set; }
 }

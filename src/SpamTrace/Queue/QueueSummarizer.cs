@@ -37,7 +37,7 @@ public sealed class QueueSummarizer
     public QueueSummarizer(DateTimeOffset now, Func<string?, string, ReplyVerdict>? classify = null, int sampleSize = 2000, int top = 15, int seed = 1)
     {
         _now = now;
-        _classify = classify ?? DelayReason.Unclassified;
+        _classify = classify ?? ((dsn, reply) => ReplyClassifier.Classify(dsn, reply));
         _top = top;
         _sampleSize = sampleSize;
         _random = new Random(seed);

@@ -17,7 +17,8 @@ public static class QueueSurvey
         int sampleSize,
         Func<string?, string, ReplyVerdict>? classify = null,
         Action<SurveyProgress>? progress = null,
-        Func<int, string?>? userName = null)
+        Func<int, string?>? userName = null,
+        SubmissionLogIndex? logs = null)
     {
         var summarizer = new QueueSummarizer(now, classify, sampleSize);
         var stats = new QueueReadStatistics();
@@ -47,6 +48,7 @@ public static class QueueSurvey
                          progress?.Invoke(new SurveyProgress("reading queue files", read, sampled.Count));
                      }))
             {
+                logs?.Complete(file);
                 files[id] = file;
             }
         }

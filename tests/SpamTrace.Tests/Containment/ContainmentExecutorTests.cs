@@ -113,4 +113,24 @@ public sealed class ContainmentExecutorTests : IDisposable
         Assert.Contains("not a queue ID", ex.Message);
         Assert.DoesNotContain(fake.Calls, c => c.Program == "postsuper");
     }
+
+    [Fact]
+    public void A_running_policy_service_gets_the_login_on_its_block_list_and_undo_releases_it()
+    {
+        var fake = new FakePostfix();
+        var policy = new PolicyServiceCommands("/usr/local/bin/spamtrace", [], "/etc/spamtrace/policy.json");
+        var plan = new ContainmentPlanner([new PostfixInstance(fake, _dir)]).Build(new ContainmentRequest
+        {
+            Action = QueueAction.None,
+            Targets = [new ContainmentTarget { Selector = new QueueSelector { SaslUsers = ["alice"] }, BlockLogins = true }],
+            Policy = policy,
+        });
+        Assert.Contains(plan.Steps, s => s.Kind == StepKind.PolicyBlock);
+        var executor = new ContainmentExecutor(fake, new ContainmentJournal(Path.Combine(_dir, "journal")));
+        var (id, results) = executor.Apply(plan);
+        Assert.All(results, r => Assert.Equal("applied", r.Status));
+        Assert.Contains(fake.Calls, c => c.Program == policy.Program && c.Arguments.SequenceEqual(["policy", "block", "alice", "-c", "/etc/spamtrace/policy.json"]));
+        executor.Undo(id);
+        Assert.Contains(fake.Calls, c => c.Program == policy.Program && c.Arguments.SequenceEqual(["policy", "release", "alice", "-c", "/etc/spamtrace/policy.json"]));
+    }
 }

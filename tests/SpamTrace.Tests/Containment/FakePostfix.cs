@@ -31,6 +31,9 @@ public sealed partial class FakePostfix : IProcessRunner
         ["config_directory"] = "/etc/postfix",
     };
 
+    /// <summary>Behave like Postfix before 3.1: no postqueue -j, only the mailq text (captured from the same queue).</summary>
+    public bool OldPostfix { get; set; }
+
     /// <summary>IDs that vanish (delivered) right before the next postsuper or postcat call.</summary>
     public HashSet<string> LeaveBeforeNextAction { get; } = new(StringComparer.Ordinal);
 
@@ -57,6 +60,10 @@ public sealed partial class FakePostfix : IProcessRunner
         if (args.Count >= 2 && args[0] == "-c") { args = args.Skip(2).ToList(); }
         switch (program)
         {
+            case "postqueue" when OldPostfix && args.SequenceEqual(["-j"]):
+                return new ProcessResult(64, "", "postqueue: invalid option -- 'j'\npostqueue: fatal: usage: postqueue -f | postqueue -p | postqueue -s site\n");
+            case "postqueue" when OldPostfix && args.SequenceEqual(["-p"]):
+                return new ProcessResult(0, QueueFixtures.Read("postqueue-p.txt"), "");
             case "postqueue" when args.SequenceEqual(["-j"]):
                 return new ProcessResult(0, string.Join("\n", _queue.Select(e => e.GetRawText())) + "\n", "");
             case "postcat":
@@ -79,6 +86,7 @@ public sealed partial class FakePostfix : IProcessRunner
                 return Postconf(args);
             case "postmap":
             case "postfix":
+            case "/usr/local/bin/spamtrace":
                 return new ProcessResult(0, "", "");
             default:
                 return new ProcessResult(127, "", $"{program}: not simulated");

@@ -138,4 +138,38 @@ public sealed class RealPostfixTests
         Assert.Equal(4, hold.Touched!.Count);
         Assert.Equal(4, hold.ReportedCount);
     }
+
+    [SkippableFact]
+    public void Release_brings_held_mail_back_and_delete_removes_only_the_selection_and_says_it_cannot_be_undone()
+    {
+        PrivatePostfix.SkipUnlessAvailable();
+        using var postfix = new PrivatePostfix();
+        var queue = postfix.Fill();
+        var executor = Executor(postfix);
+        var nobody = queue.Single(m => m.Sender.StartsWith("nobody@", StringComparison.Ordinal));
+        Assert.Equal(1, postfix.Instance.Postsuper("-h", [nobody.QueueId])); // held by an admin earlier
+
+        var release = new ContainmentPlanner([postfix.Instance]).Build(new ContainmentRequest
+        {
+            Action = QueueAction.Release,
+            Targets = [new ContainmentTarget { Selector = new QueueSelector { Uids = [65534] } }],
+        });
+        Assert.Equal([nobody.QueueId], release.Steps.Single().QueueIds);
+        executor.Apply(release);
+        Assert.False(postfix.List().Single(m => m.QueueId == nobody.QueueId).IsHeld);
+
+        var bobs = queue.Where(m => m.Sender == "bob@queue-test.example").Select(m => m.QueueId).ToList();
+        var delete = new ContainmentPlanner([postfix.Instance]).Build(new ContainmentRequest
+        {
+            Action = QueueAction.Delete,
+            Targets = [new ContainmentTarget { Selector = new QueueSelector { SaslUsers = ["bob"] } }],
+        });
+        Assert.Contains(delete.Warnings, w => w.Contains("cannot be undone"));
+        var (id, results) = executor.Apply(delete);
+        Assert.Equal(bobs, results.Single().Touched);
+        var left = postfix.List();
+        Assert.Equal(queue.Count - bobs.Count, left.Count);
+        Assert.DoesNotContain(left, m => bobs.Contains(m.QueueId));
+        Assert.Contains(executor.Undo(id), r => r.Status == "undo_skipped" && r.Note!.Contains("cannot be brought back"));
+    }
 }

@@ -16,18 +16,22 @@ cmd=${1:?usage: private-postfix.sh start|fill|submit|send|stop DIR}
 dir=${2:?usage: private-postfix.sh start|fill|submit|send|stop DIR}
 etc="$dir/etc"
 
-# Rewrites alternate_config_directories: keeps other entries that still exist, adds or drops ours.
-alternate_config() {
+# Rewrites alternate_config_directories: keeps other entries that still exist, adds or drops ours. Same lock as
+# the lab's lab/bin/alternate-config.sh, so concurrent runs do not lose each other's entries; the value is read from
+# the file (postconf -h may resolve the host name: slow offline).
+alternate_config() (
   local action=$1 main=/etc/postfix/main.cf entry kept=()
-  [[ -f $main ]] || : >"$main"
-  for entry in $(postconf -c /etc/postfix -h alternate_config_directories 2>/dev/null | tr ',' ' '); do
+  mkdir -p /etc/postfix
+  exec 9>/etc/postfix/.spamtrace-lab.lock
+  flock -w 30 9
+  [[ -f $main ]] || printf 'compatibility_level = 3.6\n' >"$main"
+  for entry in $(sed -n 's/^alternate_config_directories[[:space:]]*=//p' "$main" | tr ',' ' '); do
     [[ $entry == "$etc" || ! -d $entry ]] && continue
     kept+=("$entry")
   done
   [[ $action == add ]] && kept+=("$etc")
-  local IFS=,
   postconf -c /etc/postfix -e "alternate_config_directories = ${kept[*]}"
-}
+)
 
 start() {
   mkdir -p "$etc" "$dir/queue" "$dir/data"

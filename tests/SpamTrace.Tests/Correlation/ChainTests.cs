@@ -185,3 +185,27 @@ public class StragglerTests
         Assert.True(bounce.IsOutbound);
     }
 }
+
+public class CentralLogTests
+{
+    [Fact]
+    public void Hosts_of_a_central_log_keep_their_own_clock_and_key()
+    {
+        // Host b's clock is weeks ahead (another log concatenated, or a wrong clock): a's open message must not be given up.
+        var log = """
+            Mar  1 05:00:00 a postfix/smtpd[1]: AAAAA11111: client=mail.example.net[198.51.100.9]
+            Mar  1 05:00:00 a postfix/qmgr[3]: AAAAA11111: from=<x@example.net>, size=900, nrcpt=1 (queue active)
+            Mar 20 05:00:00 b postfix/smtpd[5]: AAAAA11111: client=other.example.net[198.51.100.10]
+            Mar 20 05:00:00 b postfix/qmgr[3]: AAAAA11111: from=<y@example.net>, size=900, nrcpt=1 (queue active)
+            Mar 20 05:00:01 b postfix/virtual[6]: AAAAA11111: to=<bob@example.com>, relay=virtual, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (delivered to maildir)
+            Mar 20 05:00:01 b postfix/qmgr[3]: AAAAA11111: removed
+            Mar  1 06:00:01 a postfix/virtual[6]: AAAAA11111: to=<bob@example.com>, relay=virtual, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (delivered to maildir)
+            Mar  1 06:00:01 a postfix/qmgr[3]: AAAAA11111: removed
+            """;
+        var h = CorrelationHarness.Run(log);
+        Assert.Equal(2, h.Chains.Count);
+        Assert.All(h.Chains, c => Assert.False(c.Incomplete));
+        Assert.Equal(["a", "b"], h.Chains.Select(c => c.Host).Order());
+        Assert.Equal("x@example.net", h.Chains.Single(c => c.Host == "a").Root.Sender);
+    }
+}

@@ -236,4 +236,85 @@ public class DetectorTests
         }
         Assert.False(Detector.Judge(_o).SpamFound);
     }
+
+    [Fact]
+    public void On_a_server_whose_users_all_roam_and_bounce_a_little_only_the_outlier_is_accused()
+    {
+        // 40 users, each message from another IP (mobile), 15% bounces: normal here.
+        for (var u = 0; u < 40; u++)
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                var t = Start.AddHours(i * 0.7).AddMinutes(u);
+                var user = $"roamer{u}@example.org";
+                var ip = $"10.{u}.{i}.7";
+                _o.OnChain(i % 7 == 0
+                    ? _f.Sasl(t, user, ip, user, [$"c{i}@d{u}x{i}.example"], DeliveryStatus.Bounced, "5.1.1", "host mx[192.0.2.1] said: 550 5.1.1 User unknown")
+                    : _f.Sasl(t, user, ip, user, [$"c{i}@d{u}x{i}.example"]));
+            }
+        }
+        StolenAccount("victim@example.org");
+        var d = Detector.Judge(_o);
+        Assert.Equal(new OriginId(CulpritKind.Sasl, "victim@example.org"), Assert.Single(d.Culprits).Id);
+        Assert.All(d.Origins.Where(o => o.Id.Key.StartsWith("roamer", StringComparison.Ordinal)), o => Assert.DoesNotContain(o.Evidence, e => e.Code is "many-client-ips" or "bounce-rate"));
+    }
+
+    [Fact]
+    public void Greylisting_is_not_a_sign_of_abuse()
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            _o.OnChain(_f.Sasl(Start.AddMinutes(i), "erin@example.org", "198.51.100.9", "erin@example.org", [$"p{i}@greylist.example"], DeliveryStatus.Deferred, "4.2.0",
+                "host mx[192.0.2.1] said: 450 4.2.0 <p@greylist.example>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/greylist.example.html"));
+        }
+        var d = Detector.Judge(_o);
+        var erin = Assert.Single(d.Origins);
+        Assert.DoesNotContain(erin.Evidence, e => e.Code == "deferral-rate");
+        Assert.Equal(0, erin.Stats.DeferredOnce);
+    }
+
+    [Fact]
+    public void Internet_mail_for_our_relay_domain_is_not_an_open_relay_but_relaying_elsewhere_is()
+    {
+        // smtpd told us legacy.example is ours (relay recipient table), its backend refuses unknown users.
+        _o.OnSessionEvent(new SpamTrace.Logs.Correlation.SessionEvent
+        {
+            Kind = SpamTrace.Logs.Correlation.SessionEventKind.Reject, Host = "mx1", TimeUtc = Start, ClientIp = "203.0.113.1", To = "nobody@legacy.example",
+            Text = "<nobody@legacy.example>: Recipient address rejected: User unknown in relay recipient table", Code = "550 5.1.1", Action = "reject",
+        });
+        for (var i = 0; i < 6; i++)
+        {
+            _o.OnChain(_f.Relay(Start.AddMinutes(i), $"203.0.113.{10 + i}", $"forged{i}@gmail.com", [$"gone{i}@legacy.example", $"old{i}@legacy.example"], DeliveryStatus.Bounced, "5.1.1", "host backend[192.0.2.9] said: 550 5.1.1 User unknown"));
+        }
+        for (var i = 0; i < 6; i++)
+        {
+            _o.OnChain(_f.Relay(Start.AddMinutes(30 + i), $"198.18.0.{10 + i}", $"x{i}@spam.example", [$"v{i}@yahoo.com", $"w{i}@d{i}.example"], DeliveryStatus.Deferred, "4.7.1", Ts03));
+        }
+        var d = Detector.Judge(_o);
+        var named = d.Culprits.Select(c => c.Id.Key).Order().ToList();
+        Assert.Equal(Enumerable.Range(10, 6).Select(i => $"198.18.0.{i}").Order().ToList(), named);
+    }
+
+    [Fact]
+    public void Bounces_of_a_culprits_own_spam_are_not_backscatter()
+    {
+        NormalUsers();
+        var causes = new List<SpamTrace.Logs.Correlation.MessageChain>();
+        for (var i = 0; i < 30; i++)
+        {
+            var chain = _f.Sasl(Start.AddHours(20).AddSeconds(i), "bob@example.org", $"192.0.2.{i + 1}", $"s{i}@forged{i}.example", [$"gone{i}@d{i}.example"], DeliveryStatus.Bounced, "5.1.1", "host mx[192.0.2.1] said: 550 5.1.1 User unknown");
+            _o.OnChain(chain);
+            causes.Add(chain);
+        }
+        // Each bounce goes back to the forged sender, an external address.
+        foreach (var (cause, i) in causes.Select((c, i) => (c, i)))
+        {
+            var bounce = _f.Bounce(Start.AddHours(20).AddSeconds(i + 1), $"s{i}@forged{i}.example");
+            _o.OnChain(new SpamTrace.Logs.Correlation.MessageChain(bounce.Hops, new SpamTrace.Logs.Correlation.ChainLink("mx1", cause.Root.QueueId), false));
+        }
+        var d = Detector.Judge(_o);
+        Assert.Equal(new OriginId(CulpritKind.Sasl, "bob@example.org"), Assert.Single(d.Culprits).Id);
+        var bounces = d.Origins.Single(o => o.Id.Kind == CulpritKind.Bounce);
+        Assert.Contains(bounces.Evidence, e => e.Code == "bounces-of-culprits");
+    }
 }

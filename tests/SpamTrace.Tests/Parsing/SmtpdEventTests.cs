@@ -158,5 +158,9 @@ public class SmtpdEventTests
         Assert.Equal(EventKind.Unknown, ParsedLine.Of(Smtpd + "NOQUEUE: reject: Unsupported").Kind);
         Assert.Equal(EventKind.Unknown, ParsedLine.Of(Smtpd + "ABCDEF1234: something new").Kind);
         Assert.Equal(EventKind.Unknown, ParsedLine.Of(Smtpd).Kind);
+        Assert.Equal(EventKind.Unknown, ParsedLine.Of(Smtpd + "NOQUEUE: been_here: 127.0.0.0/8: 0").Kind);
+        // A -v trace that looks like a verdict is still a trace.
+        Assert.Equal(EventKind.Ignored, ParsedLine.Of(Smtpd + "been_here: 127.0.0.0/8: 0").Kind);
+        Assert.Equal(EventKind.SmtpdReject, ParsedLine.Of(Smtpd + "reject: RCPT from x.example[192.0.2.1]: 554 5.7.1 <r@example.com>: Relay access denied; from=<s@example.org> to=<r@example.com>").Kind);
     }
 }

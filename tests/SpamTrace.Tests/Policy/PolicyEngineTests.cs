@@ -175,6 +175,8 @@ public class PolicyEngineTests
         Assert.Equal("distinct-ips", incident.Reason);
         Assert.Contains("203.0.113.4", incident.Evidence);
         Assert.True((await store.IncidentsAsync(10, default)).Single().Notified);
+        // The held messages (known by queue ID at END-OF-MESSAGE) are remembered for `release --requeue`.
+        Assert.Equal(["4ABC123"], await store.HeldAsync("victim", default));
         Assert.True(await store.ReleaseAsync("victim", default));
         Assert.Equal("DUNNO", await Decide(engine, Eom("victim", client: "203.0.113.1")));
         Assert.Single(notifier.Sent);
@@ -237,11 +239,14 @@ public class PolicyEngineTests
             Assert.True(await store.TryContainAsync(new Incident { User = "mallory", At = _time.Now, Reason = "manual", Evidence = "test" }, default));
             await store.DisposeAsync();
 
-            await using var reopened = new EmbeddedStore(path, time: _time);
+            var reopened = new EmbeddedStore(path, time: _time);
             engine = PolicyTestSupport.Engine(config, reopened, _time);
             Assert.StartsWith("DEFER", await Decide(engine, Eom("alice")));
             Assert.StartsWith("HOLD", await Decide(engine, Eom("mallory")));
             Assert.Equal("mallory", Assert.Single(await reopened.ContainedAsync(default)).User);
+            await reopened.DisposeAsync();
+            await using var third = new EmbeddedStore(path, time: _time);
+            Assert.Equal(["4ABC123"], await third.HeldAsync("mallory", default));
         }
         finally
         {
@@ -274,6 +279,19 @@ public class PolicyEngineTests
         Assert.Equal(1, engine.Metrics.StoreErrors);
     }
 
+    [Fact]
+    public async Task Incidents_never_notified_are_notified_once_at_the_next_start()
+    {
+        var store = new EmbeddedStore(null);
+        Assert.True(await store.TryContainAsync(new Incident { User = "old", At = _time.Now.AddDays(-3), Reason = "manual", Evidence = "" }, default));
+        Assert.True(await store.TryContainAsync(new Incident { User = "recent", At = _time.Now.AddHours(-2), Reason = "manual", Evidence = "" }, default));
+        var notifier = new RecordingNotifier();
+        var engine = PolicyTestSupport.Engine(PolicyTestSupport.Config("{}"), store, _time, notifier);
+        await engine.RetryPendingNotificationsAsync(default);
+        await engine.RetryPendingNotificationsAsync(default);
+        Assert.Equal("recent", Assert.Single(notifier.Sent).User);
+    }
+
     internal static async Task WaitFor(Func<bool> condition)
     {
         for (var i = 0; i < 200 && !condition(); i++)
@@ -294,6 +312,8 @@ public class PolicyEngineTests
 
         public ValueTask<bool> TryContainAsync(Incident incident, CancellationToken cancellationToken) => throw new NotSupportedException();
         public ValueTask<bool> ReleaseAsync(string user, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public ValueTask RecordHeldAsync(string user, string queueId, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public ValueTask<IReadOnlyList<string>> HeldAsync(string user, CancellationToken cancellationToken) => throw new NotSupportedException();
         public ValueTask<IReadOnlyList<ContainedAccount>> ContainedAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
         public ValueTask<IReadOnlyList<Incident>> IncidentsAsync(int max, CancellationToken cancellationToken) => throw new NotSupportedException();
         public ValueTask MarkNotifiedAsync(long incidentId, CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -130,7 +130,8 @@ public sealed class PolicyServerTests : IAsyncLifetime
             using var active = await Connect();
             var watch = System.Diagnostics.Stopwatch.StartNew();
             Assert.Equal("DUNNO", await PolicyTestSupport.ExchangeAsync(active, PolicyTestSupport.Request("RCPT", "alice")));
-            Assert.True(watch.ElapsedMilliseconds < 1000, $"{watch.ElapsedMilliseconds} ms with 3000 idle connections");
+            // Generous for a shared CI machine; a service that scanned or woke idle connections per request would not meet it.
+            Assert.True(watch.ElapsedMilliseconds < 5000, $"{watch.ElapsedMilliseconds} ms with 3000 idle connections");
         }
         finally
         {

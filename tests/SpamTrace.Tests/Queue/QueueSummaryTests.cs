@@ -61,4 +61,15 @@ public class QueueSummaryTests
         Assert.Equal(10, summary.Sample.Sampled);
         Assert.Equal(2, fake.Calls.Count(c => c.Program == "postcat"));
     }
+
+    [Fact]
+    public void Postfix_without_json_listing_falls_back_to_the_mailq_text()
+    {
+        var fake = new FakePostfix { OldPostfix = true };
+        var instance = new PostfixInstance(fake);
+        var summary = QueueSurvey.Run([instance], DateTimeOffset.Now, sampleSize: 0);
+        Assert.Equal(["postqueue -p"], summary.ListingFormats);
+        Assert.Equal(11, summary.Messages);
+        Assert.Equal(4, summary.Sample!.BySaslUser.Single(u => u.Key == "alice").Messages);
+    }
 }

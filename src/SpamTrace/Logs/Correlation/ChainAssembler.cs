@@ -10,8 +10,6 @@ internal sealed class ChainAssembler(Action<MessageChain> emit)
     /// <summary>How long a finished chain with an unexplained entry waits for a late link.</summary>
     public static readonly long LingerTicks = TimeSpan.FromMinutes(2).Ticks;
 
-    private readonly Queue<ChainGroup> _pending = new();
-
     public long EmittedChains { get; private set; }
 
     public void Start(OpenMessage message)
@@ -62,7 +60,7 @@ internal sealed class ChainAssembler(Action<MessageChain> emit)
             if (!group.Pending)
             {
                 group.Pending = true;
-                _pending.Enqueue(group);
+                host.Pending.Enqueue(group);
             }
             return;
         }
@@ -71,44 +69,46 @@ internal sealed class ChainAssembler(Action<MessageChain> emit)
     }
 
     /// <summary>Emits lingering chains whose wait is over.</summary>
-    public void Advance(Func<string, HostState> hosts, long nowTicks)
+    public void Advance(HostState host)
     {
-        while (_pending.TryPeek(out var group))
+        var pending = host.Pending;
+        while (pending.TryPeek(out var group))
         {
             if (group.Dissolved || group.Emitted)
             {
-                _pending.Dequeue();
+                pending.Dequeue();
                 continue;
             }
             if (group.OpenCount > 0)
             {
                 // Re-opened by a late child; it will be queued again when it finishes.
                 group.Pending = false;
-                _pending.Dequeue();
+                pending.Dequeue();
                 continue;
             }
-            if (group.FinishedTicks + LingerTicks > nowTicks)
+            if (group.FinishedTicks + LingerTicks > host.NowTicks)
             {
                 break;
             }
-            _pending.Dequeue();
+            pending.Dequeue();
             group.Pending = false;
-            Emit(hosts(group.Members[0].Record.Host), group, incompleteByEnd: false);
+            Emit(host, group, incompleteByEnd: false);
         }
     }
 
     /// <summary>At the end of the input: everything still held is emitted, open files marked incomplete.</summary>
     public void Flush(IEnumerable<HostState> hosts)
     {
-        while (_pending.TryDequeue(out var group))
-        {
-            if (!group.Dissolved && !group.Emitted && group.OpenCount == 0)
-            {
-                Emit(null, group, incompleteByEnd: false);
-            }
-        }
         foreach (var host in hosts)
         {
+            while (host.Pending.TryDequeue(out var group))
+            {
+                if (!group.Dissolved && !group.Emitted && group.OpenCount == 0)
+                {
+                    Emit(host, group, incompleteByEnd: false);
+                }
+            }
+
             var groups = new List<ChainGroup>();
             foreach (var m in host.OpenMessages)
             {

@@ -107,13 +107,13 @@ public sealed partial class Correlator
             r.Origin = OriginKind.Smtp;
         }
         r.Listener = _pool.Get(ev.Program.Of(line));
-        r.ClientName = _pool.Get(ev.ClientName.Of(line));
+        r.ClientName = Str(line, ev.ClientName);
         r.ClientIp = Str(line, ev.ClientIp);
         r.ClientPort = ev.ClientPort > 0 ? ev.ClientPort : null;
         r.SaslMethod = _pool.Get(ev.SaslMethod.Of(line)) ?? r.SaslMethod;
-        r.SaslUser = _pool.Get(ev.SaslUser.Of(line)) ?? r.SaslUser;
+        r.SaslUser = Str(line, ev.SaslUser) ?? r.SaslUser;
         r.SaslSender = Str(line, ev.SaslSender) ?? r.SaslSender;
-        r.Helo = _pool.Get(ev.Helo.Of(line)) ?? r.Helo;
+        r.Helo = Str(line, ev.Helo) ?? r.Helo;
         r.OrigClient = Str(line, ev.OrigClient) ?? r.OrigClient;
         if (!ev.OtherQueueId.IsEmpty)
         {
@@ -192,7 +192,7 @@ public sealed partial class Correlator
         rcpt.Reply = reply;
         rcpt.Status = ev.Status;
         rcpt.DelaySeconds = Seconds(ev.Delay.Of(line)) ?? rcpt.DelaySeconds;
-        rcpt.Delays = _pool.Get(ev.Delays.Of(line));
+        rcpt.Delays = Str(line, ev.Delays);
         rcpt.TimeUtc = time;
         rcpt.Attempts++;
         var queuedAs = !ev.OtherQueueId.IsEmpty;
@@ -236,8 +236,8 @@ public sealed partial class Correlator
     }
 
     /// <summary>
-    /// The same answer is logged for every recipient of a message (and deferrals repeat across messages):
-    /// share one string, or a spam run's open messages hold the same 200-byte reply thousands of times.
+    /// The same answer is often logged for every recipient of a message: share one string, or a spam
+    /// run's open messages hold the same 200-byte reply for each of their recipients.
     /// </summary>
     private string? ReplyString(OpenMessage m, ReadOnlySpan<byte> reply)
     {
@@ -249,7 +249,8 @@ public sealed partial class Correlator
         {
             return last;
         }
-        var s = _pool.Get(reply);
+        // Replies mostly name the recipient, so a pool would rarely hit: share within the message only.
+        var s = Encoding.UTF8.GetString(reply);
         m.LastReply = s;
         return s;
     }

@@ -26,8 +26,6 @@ public sealed partial class Correlator : IChunkConsumer
     private readonly byte[]? _hostFilter;
     private byte[] _lastHostBytes = [];
     private HostState? _lastHost;
-    private long _nowTicks;
-    private long _nextSweepTicks;
     private LogInput? _input;
     private long _bytesSinceCollect;
     private const long CollectEveryBytes = 64L << 20;
@@ -61,24 +59,25 @@ public sealed partial class Correlator : IChunkConsumer
         var buffer = chunk.Buffer;
         foreach (ref readonly var ev in chunk.ParsedEvents)
         {
-            if (ev.Kind is EventKind.Unknown or EventKind.Ignored)
+            if (ev.Kind is EventKind.Unknown or EventKind.Ignored or EventKind.Foreign)
             {
                 continue;
             }
             var line = buffer.AsSpan(ev.LineStart, ev.LineLength);
             Handle(line, in ev);
         }
-        _assembler.Advance(Host, _nowTicks);
-        if (_nowTicks >= _nextSweepTicks)
+        foreach (var host in _hosts.Values)
         {
-            Sweep();
-            _nextSweepTicks = _nowTicks + SweepIntervalTicks;
+            _assembler.Advance(host);
+            if (host.NowTicks >= host.NextSweepTicks)
+            {
+                Sweep(host);
+                host.NextSweepTicks = host.NowTicks + SweepIntervalTicks;
+            }
         }
     }
 
     public void Complete() => _assembler.Flush(_hosts.Values);
-
-    private HostState Host(string name) => _hosts[name];
 
     private void Handle(ReadOnlySpan<byte> line, in LogEvent ev)
     {
@@ -89,13 +88,13 @@ public sealed partial class Correlator : IChunkConsumer
         }
         var host = HostFor(hostBytes);
         var ticks = ev.Time.UtcTicks;
-        if (ticks > _nowTicks)
+        if (ticks > host.NowTicks)
         {
-            _nowTicks = ticks;
+            host.NowTicks = ticks;
         }
         else if (ticks == 0)
         {
-            ticks = _nowTicks;
+            ticks = host.NowTicks;
         }
 
         switch (ev.Kind)
@@ -199,27 +198,24 @@ public sealed partial class Correlator : IChunkConsumer
         return host.TryGetOpenOrFinished(id, out var found) ? found : Create(host, id.ToString(), ticks);
     }
 
-    private void Sweep()
+    private void Sweep(HostState host)
     {
-        foreach (var host in _hosts.Values)
+        List<OpenMessage>? stale = null;
+        foreach (var m in host.OpenMessages)
         {
-            List<OpenMessage>? stale = null;
-            foreach (var m in host.OpenMessages)
+            var idle = host.NowTicks - m.LastTicks;
+            if (idle > SilentTicks || (!m.EnteredQueue && idle > AbandonedTicks && m.Record.Origin != OriginKind.Unknown))
             {
-                var idle = _nowTicks - m.LastTicks;
-                if (idle > SilentTicks || (!m.EnteredQueue && idle > AbandonedTicks && m.Record.Origin != OriginKind.Unknown))
-                {
-                    (stale ??= []).Add(m);
-                }
+                (stale ??= []).Add(m);
             }
-            if (stale is null)
-            {
-                continue;
-            }
-            foreach (var m in stale)
-            {
-                _assembler.Evict(host, m);
-            }
+        }
+        if (stale is null)
+        {
+            return;
+        }
+        foreach (var m in stale)
+        {
+            _assembler.Evict(host, m);
         }
     }
 

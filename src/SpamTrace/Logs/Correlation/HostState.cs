@@ -12,6 +12,14 @@ internal sealed class HostState
 
     public string Name { get; }
 
+    /// <summary>The latest time this host's lines reached: hosts of a central log each keep their own clock.</summary>
+    public long NowTicks { get; set; }
+
+    public long NextSweepTicks { get; set; }
+
+    /// <summary>Finished chains waiting out their linger, in finishing order.</summary>
+    public Queue<ChainGroup> Pending { get; } = new();
+
     private readonly Dictionary<string, OpenMessage> _open = new(StringComparer.Ordinal);
     // Finished records whose chain waits to be emitted: a late link (a parent's "queued as") can still find them.
     private readonly Dictionary<string, OpenMessage> _finished = new(StringComparer.Ordinal);

@@ -26,7 +26,7 @@ internal static class DeliveryParser
                 return ParseConnectionLoss(line, p, p + 18, ref ev);
             case (byte)'c' when LineSpan.At(line, p, "connect to "u8):
                 return ParseConnectFailure(line, p + 11, ref ev);
-            case (byte)'S' when LineSpan.At(line, p, "SASL authentication failed; "u8):
+            case (byte)'S' when LineSpan.At(line, p, "SASL authentication failed; "u8) || LineSpan.At(line, p, "SASL [CACHED] authentication failed; "u8):
                 {
                     int server = LineSpan.Find(line, p, "server "u8);
                     if (server >= 0 && HostAddress.Parse(line, server + 7, out _, out _, out _, out var relay) > 0)
@@ -223,7 +223,9 @@ internal static class DeliveryParser
         p < line.Length && line[p] switch
         {
             (byte)'A' => LineSpan.At(line, p, "Anonymous TLS connection established to "u8),
-            (byte)'T' => LineSpan.At(line, p, "Trusted TLS connection established to "u8) || LineSpan.At(line, p, "TLS is required, but "u8),
+            (byte)'T' => LineSpan.At(line, p, "Trusted TLS connection established to "u8) || LineSpan.At(line, p, "TLS is required, but "u8)
+                || LineSpan.At(line, p, "TLS connection established to "u8),
+            (byte)'H' => LineSpan.At(line, p, "Host offered STARTTLS: "u8),
             (byte)'U' => LineSpan.At(line, p, "Untrusted TLS connection established to "u8),
             (byte)'V' => LineSpan.At(line, p, "Verified TLS connection established to "u8),
             (byte)'c' => LineSpan.At(line, p, "certificate verification failed for "u8),

@@ -34,7 +34,11 @@ internal static class RejectParser
         int text;
         if (line[stageEnd] == (byte)':')
         {
-            // proxy-accept/proxy-reject: no client named on the line.
+            // proxy-accept/proxy-reject: no client named on the line. Only they have this shape.
+            if (!LineSpan.At(line, p, "proxy-"u8))
+            {
+                return false;
+            }
             text = stageEnd + 1;
         }
         else

@@ -52,7 +52,7 @@ internal static class SmtpdParser
             return EventKind.Ignored;
         }
         // Postfix before 2.3 wrote restriction verdicts without the NOQUEUE prefix.
-        return RejectParser.TryParse(line, p, ref ev) ? EventKind.SmtpdReject : EventKind.Unknown;
+        return IsVerdict(line, p) && RejectParser.TryParse(line, p, ref ev) ? EventKind.SmtpdReject : EventKind.Unknown;
     }
 
     /// <summary>client=name[ip]:port, sasl_method=, sasl_username=, sasl_sender=, orig_queue_id=, orig_client=.</summary>
@@ -142,6 +142,11 @@ internal static class SmtpdParser
         return true;
     }
 
+    private static bool IsVerdict(ReadOnlySpan<byte> line, int p) =>
+        LineSpan.At(line, p, "reject: "u8) || LineSpan.At(line, p, "reject_warning: "u8) || LineSpan.At(line, p, "discard: "u8)
+        || LineSpan.At(line, p, "hold: "u8) || LineSpan.At(line, p, "filter: "u8) || LineSpan.At(line, p, "redirect: "u8)
+        || LineSpan.At(line, p, "warn: "u8) || LineSpan.At(line, p, "bcc: "u8);
+
     private static TextRange StripAngles(ReadOnlySpan<byte> line, TextRange r)
     {
         if (r.Length >= 2 && line[r.Start] == (byte)'<' && line[r.Start + r.Length - 1] == (byte)'>')
@@ -158,7 +163,8 @@ internal static class SmtpdParser
             (byte)'t' => LineSpan.At(line, p, "timeout after "u8) || LineSpan.At(line, p, "too many errors after "u8),
             (byte)'i' => LineSpan.At(line, p, "improper command pipelining after "u8),
             (byte)'A' => LineSpan.At(line, p, "Anonymous TLS connection established from "u8),
-            (byte)'T' => LineSpan.At(line, p, "Trusted TLS connection established from "u8) || LineSpan.At(line, p, "TLS SNI "u8),
+            (byte)'T' => LineSpan.At(line, p, "Trusted TLS connection established from "u8) || LineSpan.At(line, p, "TLS SNI "u8)
+                || LineSpan.At(line, p, "TLS connection established from "u8),
             (byte)'U' => LineSpan.At(line, p, "Untrusted TLS connection established from "u8),
             (byte)'V' => LineSpan.At(line, p, "Verified TLS connection established from "u8),
             (byte)'S' => LineSpan.At(line, p, "SSL_accept error from "u8) || LineSpan.At(line, p, "SSL_accept:"u8),

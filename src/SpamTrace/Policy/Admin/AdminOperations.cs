@@ -39,6 +39,12 @@ public static class AdminOperations
     {
         user = user.Trim().ToLowerInvariant();
         var changed = await store.ReleaseAsync(user, cancellationToken).ConfigureAwait(false);
-        return new AdminResult { Changed = changed, Message = changed ? $"{user}: released" : $"{user}: was not contained" };
+        var held = await store.HeldAsync(user, cancellationToken).ConfigureAwait(false);
+        return new AdminResult
+        {
+            Changed = changed,
+            Message = changed ? $"{user}: released ({held.Count} held message(s))" : $"{user}: was not contained",
+            Held = [.. held],
+        };
     }
 }

@@ -21,4 +21,7 @@ public sealed class AdminResult
 {
     public bool Changed { get; set; }
     public string Message { get; set; } = "";
+
+    /// <summary>For release: queue IDs of the account's messages that Postfix put on hold while it was contained.</summary>
+    public List<string> Held { get; set; } = [];
 }

@@ -163,11 +163,13 @@ public sealed class PolicyEngine
         if (result.Contained)
         {
             Log(LogLevel.Information, request, containment.Action, "account is contained");
+            await RecordHeldAsync(storeRequest.User!, request, containment.Action, cancellationToken).ConfigureAwait(false);
             return containment.Action;
         }
         if (user is not null && containment.Enabled && Trigger(containment, result) is { } reason)
         {
             await ContainAsync(storeRequest.User!, reason, result, request, cancellationToken).ConfigureAwait(false);
+            await RecordHeldAsync(storeRequest.User!, request, containment.Action, cancellationToken).ConfigureAwait(false);
             return containment.Action;
         }
         if (capExceeded is not null)
@@ -183,6 +185,27 @@ public sealed class PolicyEngine
             return rule.Action;
         }
         return PolicyAction.Dunno;
+    }
+
+    /// <summary>
+    /// At END-OF-MESSAGE the queue ID is known: remember which held messages belong to the contained account, so that
+    /// `spamtrace policy release --requeue` can release exactly those from the hold queue.
+    /// </summary>
+    private async ValueTask RecordHeldAsync(string user, PolicyRequest request, PolicyAction action, CancellationToken cancellationToken)
+    {
+        if (request.State != ProtocolState.EndOfMessage || request.QueueId is null || action.Verb != "HOLD")
+        {
+            return;
+        }
+        try
+        {
+            await _store.RecordHeldAsync(user, request.QueueId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _metrics.StoreError();
+            _logger.LogWarning("could not record held message {QueueId} of {User}: {Error}", request.QueueId, user, ex.Message);
+        }
     }
 
     /// <summary>The name of the containment rule the user's activity breaks, or null.</summary>
@@ -256,6 +279,35 @@ public sealed class PolicyEngine
             }
         }, CancellationToken.None);
         return true;
+    }
+
+    /// <summary>
+    /// Notifies incidents of the last day that were recorded but never notified (the service stopped, or every
+    /// channel failed): each incident is notified once, even across restarts.
+    /// </summary>
+    public async Task RetryPendingNotificationsAsync(CancellationToken cancellationToken)
+    {
+        var since = _time.GetUtcNow().AddDays(-1);
+        foreach (var incident in await _store.IncidentsAsync(100, cancellationToken).ConfigureAwait(false))
+        {
+            if (incident.Notified || incident.At < since)
+            {
+                continue;
+            }
+            try
+            {
+                if (await _notifier.NotifyAsync(incident, _config.Notify, cancellationToken).ConfigureAwait(false))
+                {
+                    await _store.MarkNotifiedAsync(incident.Id, cancellationToken).ConfigureAwait(false);
+                    _logger.LogInformation("notified incident {Id} ({User}) that was pending", incident.Id, incident.User);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _metrics.NotifyError();
+                _logger.LogError("notifying pending incident {Id} failed: {Error}", incident.Id, ex.Message);
+            }
+        }
     }
 
     private void Log(LogLevel level, PolicyRequest request, PolicyAction action, string why)

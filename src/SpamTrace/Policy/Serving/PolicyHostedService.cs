@@ -19,6 +19,8 @@ public sealed class PolicyHostedService(PolicyConfig config, ILoggerFactory logg
     private IPolicyStore? _store;
     private PolicyServer? _server;
     private PosixSignalRegistration? _hangup;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _pendingNotifications = Task.CompletedTask;
 
     public PolicyServer? Server => _server;
 
@@ -28,6 +30,20 @@ public sealed class PolicyHostedService(PolicyConfig config, ILoggerFactory logg
         var engine = new PolicyEngine(config, _store, new IncidentNotifier(), new PolicyMetrics(), _logger);
         _server = new PolicyServer(engine, _logger);
         _server.Start();
+        _pendingNotifications = Task.Run(async () =>
+        {
+            try
+            {
+                await engine.RetryPendingNotificationsAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _logger.LogError("reading pending incidents failed: {Error}", ex.Message);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }, CancellationToken.None);
         if (!OperatingSystem.IsWindows())
         {
             _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
@@ -65,6 +81,8 @@ public sealed class PolicyHostedService(PolicyConfig config, ILoggerFactory logg
     {
         _hangup?.Dispose();
         _hangup = null;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _pendingNotifications.ConfigureAwait(false);
         if (_server is not null)
         {
             await _server.StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
@@ -77,5 +95,9 @@ public sealed class PolicyHostedService(PolicyConfig config, ILoggerFactory logg
         _logger.LogInformation("policy service stopped");
     }
 
-    public void Dispose() => _hangup?.Dispose();
+    public void Dispose()
+    {
+        _hangup?.Dispose();
+        _stopping.Dispose();
+    }
 }

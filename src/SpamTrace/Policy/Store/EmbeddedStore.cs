@@ -17,6 +17,7 @@ public sealed class EmbeddedStore : IPolicyStore
     private readonly ConcurrentDictionary<string, UserActivity> _users = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ContainedAccount> _contained = new(StringComparer.Ordinal);
     private readonly List<Incident> _memoryIncidents = [];
+    private readonly ConcurrentDictionary<string, List<string>> _held = new(StringComparer.Ordinal);
     private readonly object[] _stripes = Enumerable.Range(0, StripeCount).Select(_ => new object()).ToArray();
     private readonly SqlitePersistence? _db;
     private readonly CancellationTokenSource _stop = new();
@@ -237,6 +238,8 @@ public sealed class EmbeddedStore : IPolicyStore
                 _memoryIncidents.Add(incident);
             }
             _contained[incident.User] = new ContainedAccount(incident.User, incident.At, incident.Id, incident.Reason);
+            _held.TryRemove(incident.User, out _);
+            _db?.ClearHeld(incident.User);
             return ValueTask.FromResult(true);
         }
     }
@@ -260,6 +263,32 @@ public sealed class EmbeddedStore : IPolicyStore
             }
             return ValueTask.FromResult(removed);
         }
+    }
+
+    public ValueTask RecordHeldAsync(string user, string queueId, CancellationToken cancellationToken)
+    {
+        var list = _held.GetOrAdd(user, u => _db?.Held(u) ?? []);
+        lock (list)
+        {
+            if (!list.Contains(queueId))
+            {
+                list.Add(queueId);
+                _db?.RecordHeld(user, queueId);
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<IReadOnlyList<string>> HeldAsync(string user, CancellationToken cancellationToken)
+    {
+        if (_held.TryGetValue(user, out var list))
+        {
+            lock (list)
+            {
+                return ValueTask.FromResult<IReadOnlyList<string>>([.. list]);
+            }
+        }
+        return ValueTask.FromResult<IReadOnlyList<string>>(_db?.Held(user) ?? []);
     }
 
     public ValueTask<IReadOnlyList<ContainedAccount>> ContainedAsync(CancellationToken cancellationToken) =>

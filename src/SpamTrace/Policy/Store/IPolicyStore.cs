@@ -69,6 +69,12 @@ public interface IPolicyStore : IAsyncDisposable
 
     ValueTask<bool> ReleaseAsync(string user, CancellationToken cancellationToken);
 
+    /// <summary>Remembers the queue ID of a contained user's message that Postfix put on hold.</summary>
+    ValueTask RecordHeldAsync(string user, string queueId, CancellationToken cancellationToken);
+
+    /// <summary>Queue IDs held for the user since its containment (kept after release, until the next containment).</summary>
+    ValueTask<IReadOnlyList<string>> HeldAsync(string user, CancellationToken cancellationToken);
+
     ValueTask<IReadOnlyList<ContainedAccount>> ContainedAsync(CancellationToken cancellationToken);
 
     ValueTask<IReadOnlyList<Incident>> IncidentsAsync(int max, CancellationToken cancellationToken);

@@ -8,8 +8,9 @@ internal static class RedisScripts
 {
     /// <summary>
     /// ARGV: prefix, now, user, ip, network, activityWindowMs, countMessage, n, then n times: key, algorithm (0 sliding,
-    /// 1 bucket), max, windowMs, weight, add (0/1). Returns {contained, failed index or -1, ips, networks, hits,
-    /// hour messages, baseline}.
+    /// 1 bucket), max, windowMs, weight, add (0/1), then a token unique to this request (process id + sequence) that
+    /// makes sorted-set members unique without a shared counter. Returns {contained, failed index or -1, ips,
+    /// networks, hits, hour messages, baseline}.
     /// </summary>
     public const string Evaluate = """
         local p = ARGV[1]
@@ -58,8 +59,7 @@ internal static class RedisScripts
                 local wms = tonumber(ARGV[b + 3])
                 local w = tonumber(ARGV[b + 4])
                 if ARGV[b + 1] == '0' then
-                  local seq = redis.call('INCR', p .. 'seq')
-                  redis.call('ZADD', key, now, seq .. ':' .. w)
+                  redis.call('ZADD', key, now, ARGV[9 + n * 6] .. ':' .. i .. ':' .. w)
                   redis.call('INCRBY', key .. ':s', w)
                   redis.call('PEXPIRE', key, wms + 1000)
                   redis.call('PEXPIRE', key .. ':s', wms + 1000)
@@ -73,27 +73,37 @@ internal static class RedisScripts
         end
         local ips, nets, hits, hour, base = 0, 0, 0, 0, -1
         if user ~= '' then
+          -- Counted with ZCOUNT over the window; old members are trimmed only when a new one arrives, so the
+          -- usual request (same user, same IP) costs few commands.
           local u = p .. 'u:' .. user
           local cutoff = now - win
-          if ip ~= '' then redis.call('ZADD', u .. ':ips', now, ip) end
-          redis.call('ZREMRANGEBYSCORE', u .. ':ips', '-inf', cutoff)
-          ips = redis.call('ZCARD', u .. ':ips')
+          if ip ~= '' and redis.call('ZADD', u .. ':ips', now, ip) == 1 then
+            redis.call('ZREMRANGEBYSCORE', u .. ':ips', '-inf', cutoff)
+          end
+          ips = redis.call('ZCOUNT', u .. ':ips', '(' .. cutoff, '+inf')
           redis.call('PEXPIRE', u .. ':ips', win)
-          if net ~= '' then redis.call('ZADD', u .. ':nets', now, net) end
-          redis.call('ZREMRANGEBYSCORE', u .. ':nets', '-inf', cutoff)
-          nets = redis.call('ZCARD', u .. ':nets')
+          if net ~= '' and redis.call('ZADD', u .. ':nets', now, net) == 1 then
+            redis.call('ZREMRANGEBYSCORE', u .. ':nets', '-inf', cutoff)
+          end
+          nets = redis.call('ZCOUNT', u .. ':nets', '(' .. cutoff, '+inf')
           redis.call('PEXPIRE', u .. ':nets', win)
-          if failed >= 0 then redis.call('ZADD', u .. ':hits', now, now .. ':' .. redis.call('INCR', p .. 'seq')) end
-          redis.call('ZREMRANGEBYSCORE', u .. ':hits', '-inf', cutoff)
-          hits = redis.call('ZCARD', u .. ':hits')
-          redis.call('PEXPIRE', u .. ':hits', win)
+          if failed >= 0 then
+            redis.call('ZADD', u .. ':hits', now, ARGV[9 + n * 6] .. ':h')
+            redis.call('ZREMRANGEBYSCORE', u .. ':hits', '-inf', cutoff)
+            redis.call('PEXPIRE', u .. ':hits', win)
+          end
+          hits = redis.call('ZCOUNT', u .. ':hits', '(' .. cutoff, '+inf')
           local h = math.floor(now / 3600000)
           local hk = u .. ':h'
-          if countMsg and failed < 0 and contained == 0 then redis.call('HINCRBY', hk, h, 1) end
-          redis.call('PEXPIRE', hk, 8 * 86400000)
+          if countMsg and failed < 0 and contained == 0 then
+            redis.call('HINCRBY', hk, h, 1)
+            redis.call('PEXPIRE', hk, 8 * 86400000)
+          end
           local first = tonumber(redis.call('GET', u .. ':first') or '0')
-          if first == 0 then first = now end
-          redis.call('SET', u .. ':first', first, 'PX', 30 * 86400000)
+          if first == 0 then
+            first = now
+            redis.call('SET', u .. ':first', first, 'PX', 30 * 86400000)
+          end
           local hv = redis.call('HMGET', hk, h, h - 1)
           hour = (tonumber(hv[1]) or 0) + math.floor((tonumber(hv[2]) or 0) * (1 - (now % 3600000) / 3600000))
           if now - first >= 86400000 then
@@ -127,6 +137,7 @@ internal static class RedisScripts
         redis.call('HSET', p .. 'incident:' .. id, 'user', ARGV[2], 'at', ARGV[3], 'reason', ARGV[4], 'evidence', ARGV[5], 'notified', '0')
         redis.call('LPUSH', p .. 'incidents', id)
         redis.call('HSET', p .. 'contained', ARGV[2], id .. '|' .. ARGV[3] .. '|' .. ARGV[4])
+        redis.call('DEL', p .. 'held:' .. ARGV[2])
         return id
         """;
 

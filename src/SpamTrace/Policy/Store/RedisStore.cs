@@ -16,6 +16,8 @@ public sealed class RedisStore : IPolicyStore
     private readonly ConnectionMultiplexer _redis;
     private readonly IDatabase _db;
     private readonly string _prefix;
+    private readonly string _instanceToken = Guid.NewGuid().ToString("N")[..12];
+    private long _sequence;
 
     private RedisStore(ConnectionMultiplexer redis, string prefix)
     {
@@ -50,7 +52,7 @@ public sealed class RedisStore : IPolicyStore
     public async ValueTask<StoreResult> EvaluateAsync(StoreRequest request, CancellationToken cancellationToken)
     {
         var checks = request.Checks;
-        var args = new RedisValue[8 + checks.Count * 6];
+        var args = new RedisValue[9 + checks.Count * 6];
         args[0] = _prefix;
         args[1] = request.NowMs;
         args[2] = request.User ?? "";
@@ -70,6 +72,7 @@ public sealed class RedisStore : IPolicyStore
             args[b + 4] = c.Weight;
             args[b + 5] = c.Add ? 1 : 0;
         }
+        args[^1] = $"{_instanceToken}.{Interlocked.Increment(ref _sequence)}";
         var reply = (RedisResult[])(await _db.ScriptEvaluateAsync(RedisScripts.Evaluate, null, args).ConfigureAwait(false))!;
         return new StoreResult
         {
@@ -97,6 +100,15 @@ public sealed class RedisStore : IPolicyStore
 
     public async ValueTask<bool> ReleaseAsync(string user, CancellationToken cancellationToken) =>
         (long)await _db.ScriptEvaluateAsync(RedisScripts.Release, null, [_prefix, user]).ConfigureAwait(false) == 1;
+
+    public async ValueTask RecordHeldAsync(string user, string queueId, CancellationToken cancellationToken)
+    {
+        await _db.ListRightPushAsync($"{_prefix}held:{user}", queueId).ConfigureAwait(false);
+        await _db.KeyExpireAsync($"{_prefix}held:{user}", TimeSpan.FromDays(30)).ConfigureAwait(false);
+    }
+
+    public async ValueTask<IReadOnlyList<string>> HeldAsync(string user, CancellationToken cancellationToken) =>
+        (await _db.ListRangeAsync($"{_prefix}held:{user}").ConfigureAwait(false)).Select(v => (string)v!).Distinct().ToList();
 
     public async ValueTask<IReadOnlyList<ContainedAccount>> ContainedAsync(CancellationToken cancellationToken)
     {

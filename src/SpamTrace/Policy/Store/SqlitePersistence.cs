@@ -31,6 +31,7 @@ internal sealed class SqlitePersistence : IDisposable
             CREATE TABLE IF NOT EXISTS contained (user TEXT PRIMARY KEY, since_ms INTEGER NOT NULL, incident_id INTEGER NOT NULL, reason TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS incidents (id INTEGER PRIMARY KEY AUTOINCREMENT, user TEXT NOT NULL, at_ms INTEGER NOT NULL,
                 reason TEXT NOT NULL, evidence TEXT NOT NULL, notified INTEGER NOT NULL DEFAULT 0);
+            CREATE TABLE IF NOT EXISTS held (user TEXT NOT NULL, queue_id TEXT NOT NULL, PRIMARY KEY (user, queue_id));
             """);
     }
 
@@ -206,6 +207,42 @@ internal sealed class SqlitePersistence : IDisposable
                 });
             }
             return result;
+        }
+    }
+
+    public void RecordHeld(string user, string queueId) =>
+        Write("INSERT OR IGNORE INTO held(user, queue_id) VALUES($u, $q)", ("$u", user), ("$q", queueId));
+
+    public void ClearHeld(string user) => Write("DELETE FROM held WHERE user = $u", ("$u", user));
+
+    public List<string> Held(string user)
+    {
+        lock (_lock)
+        {
+            var result = new List<string>();
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT queue_id FROM held WHERE user = $u ORDER BY rowid";
+            command.Parameters.AddWithValue("$u", user);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                result.Add(reader.GetString(0));
+            }
+            return result;
+        }
+    }
+
+    private void Write(string sql, params (string Name, object Value)[] parameters)
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters.AddWithValue(name, value);
+            }
+            command.ExecuteNonQuery();
         }
     }
 
