@@ -14,24 +14,51 @@ public sealed class ChainFactory
     public MessageChain Sasl(DateTime t, string user, string ip, string sender, IEnumerable<string> to, DeliveryStatus status = DeliveryStatus.Sent, string? dsn = null, string? reply = null) =>
         Chain(new MessageRecord
         {
-            Host = Host, QueueId = NextQueueId(), FirstSeenUtc = t, LastSeenUtc = t.AddSeconds(2), Origin = OriginKind.Smtp,
-            Listener = "postfix/submission/smtpd", ClientIp = ip, ClientName = "unknown", SaslMethod = "PLAIN", SaslUser = user,
-            Sender = sender, EntrySeen = true, Fate = status == DeliveryStatus.Deferred ? MessageFate.Open : MessageFate.Removed,
+            Host = Host,
+            QueueId = NextQueueId(),
+            FirstSeenUtc = t,
+            LastSeenUtc = t.AddSeconds(2),
+            Origin = OriginKind.Smtp,
+            Listener = "postfix/submission/smtpd",
+            ClientIp = ip,
+            ClientName = "unknown",
+            SaslMethod = "PLAIN",
+            SaslUser = user,
+            Sender = sender,
+            EntrySeen = true,
+            Fate = status == DeliveryStatus.Deferred ? MessageFate.Open : MessageFate.Removed,
         }, to, status, dsn, reply);
 
     public MessageChain Relay(DateTime t, string ip, string sender, IEnumerable<string> to, DeliveryStatus status = DeliveryStatus.Sent, string? dsn = null, string? reply = null, string? helo = null) =>
         Chain(new MessageRecord
         {
-            Host = Host, QueueId = NextQueueId(), FirstSeenUtc = t, LastSeenUtc = t.AddSeconds(2), Origin = OriginKind.Smtp,
-            Listener = "postfix/smtpd", ClientIp = ip, ClientName = "unknown", Sender = sender, Helo = helo, EntrySeen = true, Fate = MessageFate.Removed,
+            Host = Host,
+            QueueId = NextQueueId(),
+            FirstSeenUtc = t,
+            LastSeenUtc = t.AddSeconds(2),
+            Origin = OriginKind.Smtp,
+            Listener = "postfix/smtpd",
+            ClientIp = ip,
+            ClientName = "unknown",
+            Sender = sender,
+            Helo = helo,
+            EntrySeen = true,
+            Fate = MessageFate.Removed,
         }, to, status, dsn, reply);
 
     public MessageChain Local(DateTime t, int uid, string sender, IEnumerable<string> to, string? script = null, DeliveryStatus status = DeliveryStatus.Sent, string? dsn = null, string? reply = null)
     {
         var r = new MessageRecord
         {
-            Host = Host, QueueId = NextQueueId(), FirstSeenUtc = t, LastSeenUtc = t.AddSeconds(2), Origin = OriginKind.Pickup,
-            Uid = uid, Sender = sender, EntrySeen = true, Fate = MessageFate.Removed,
+            Host = Host,
+            QueueId = NextQueueId(),
+            FirstSeenUtc = t,
+            LastSeenUtc = t.AddSeconds(2),
+            Origin = OriginKind.Pickup,
+            Uid = uid,
+            Sender = sender,
+            EntrySeen = true,
+            Fate = MessageFate.Removed,
         };
         if (script is not null)
         {
@@ -43,8 +70,14 @@ public sealed class ChainFactory
     public MessageChain Bounce(DateTime t, string to, DeliveryStatus status = DeliveryStatus.Sent, string? dsn = null, string? reply = null) =>
         Chain(new MessageRecord
         {
-            Host = Host, QueueId = NextQueueId(), FirstSeenUtc = t, LastSeenUtc = t.AddSeconds(2), Origin = OriginKind.Notification,
-            Sender = "", EntrySeen = true, Fate = MessageFate.Removed,
+            Host = Host,
+            QueueId = NextQueueId(),
+            FirstSeenUtc = t,
+            LastSeenUtc = t.AddSeconds(2),
+            Origin = OriginKind.Notification,
+            Sender = "",
+            EntrySeen = true,
+            Fate = MessageFate.Removed,
         }, [to], status, dsn, reply, causedBy: new ChainLink(Host, "ABCDEF"));
 
     /// <summary>An inbound message delivered to a local mailbox: not outbound.</summary>
@@ -52,8 +85,15 @@ public sealed class ChainFactory
     {
         var r = new MessageRecord
         {
-            Host = Host, QueueId = NextQueueId(), FirstSeenUtc = t, LastSeenUtc = t, Origin = OriginKind.Smtp, ClientIp = ip,
-            Sender = sender, EntrySeen = true, Fate = MessageFate.Removed,
+            Host = Host,
+            QueueId = NextQueueId(),
+            FirstSeenUtc = t,
+            LastSeenUtc = t,
+            Origin = OriginKind.Smtp,
+            ClientIp = ip,
+            Sender = sender,
+            EntrySeen = true,
+            Fate = MessageFate.Removed,
         };
         r.Recipients.Add(new RecipientResult { Address = to, Status = DeliveryStatus.Sent, Hop = HopKind.Local, Agent = "virtual", TimeUtc = t });
         return new MessageChain([r], null, false);
@@ -65,9 +105,15 @@ public sealed class ChainFactory
         {
             r.Recipients.Add(new RecipientResult
             {
-                Address = address, Status = status, Hop = HopKind.Remote, Agent = "smtp", Relay = "mx." + address.Split('@')[^1] + "[192.0.2.1]:25",
-                Dsn = dsn ?? (status == DeliveryStatus.Sent ? "2.0.0" : null), Reply = reply ?? (status == DeliveryStatus.Sent ? "250 2.0.0 Ok" : null),
-                TimeUtc = r.FirstSeenUtc.AddSeconds(1), Attempts = 1,
+                Address = address,
+                Status = status,
+                Hop = HopKind.Remote,
+                Agent = "smtp",
+                Relay = "mx." + address.Split('@')[^1] + "[192.0.2.1]:25",
+                Dsn = dsn ?? (status == DeliveryStatus.Sent ? "2.0.0" : null),
+                Reply = reply ?? (status == DeliveryStatus.Sent ? "250 2.0.0 Ok" : null),
+                TimeUtc = r.FirstSeenUtc.AddSeconds(1),
+                Attempts = 1,
             });
         }
         return new MessageChain([r], causedBy, false);
@@ -75,13 +121,26 @@ public sealed class ChainFactory
 
     public SessionEvent AuthFailure(DateTime t, string ip, string? user) => new()
     {
-        Kind = SessionEventKind.SaslAuthFailed, Host = "mx1", TimeUtc = t, ClientIp = ip, SaslUser = user, SaslMethod = "LOGIN",
-        Listener = "postfix/submission/smtpd", Text = "authentication failure",
+        Kind = SessionEventKind.SaslAuthFailed,
+        Host = "mx1",
+        TimeUtc = t,
+        ClientIp = ip,
+        SaslUser = user,
+        SaslMethod = "LOGIN",
+        Listener = "postfix/submission/smtpd",
+        Text = "authentication failure",
     };
 
     public SessionEvent RelayDenied(DateTime t, string ip, string to) => new()
     {
-        Kind = SessionEventKind.Reject, Host = "mx1", TimeUtc = t, ClientIp = ip, To = to, Code = "554 5.7.1", Action = "reject",
-        Text = $"<{to}>: Relay access denied", Stage = "RCPT",
+        Kind = SessionEventKind.Reject,
+        Host = "mx1",
+        TimeUtc = t,
+        ClientIp = ip,
+        To = to,
+        Code = "554 5.7.1",
+        Action = "reject",
+        Text = $"<{to}>: Relay access denied",
+        Stage = "RCPT",
     };
 }

@@ -279,8 +279,14 @@ public class DetectorTests
         // smtpd told us legacy.example is ours (relay recipient table), its backend refuses unknown users.
         _o.OnSessionEvent(new SpamTrace.Logs.Correlation.SessionEvent
         {
-            Kind = SpamTrace.Logs.Correlation.SessionEventKind.Reject, Host = "mx1", TimeUtc = Start, ClientIp = "203.0.113.1", To = "nobody@legacy.example",
-            Text = "<nobody@legacy.example>: Recipient address rejected: User unknown in relay recipient table", Code = "550 5.1.1", Action = "reject",
+            Kind = SpamTrace.Logs.Correlation.SessionEventKind.Reject,
+            Host = "mx1",
+            TimeUtc = Start,
+            ClientIp = "203.0.113.1",
+            To = "nobody@legacy.example",
+            Text = "<nobody@legacy.example>: Recipient address rejected: User unknown in relay recipient table",
+            Code = "550 5.1.1",
+            Action = "reject",
         });
         for (var i = 0; i < 6; i++)
         {
