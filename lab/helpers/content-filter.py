@@ -92,11 +92,13 @@ class FilterSession(socketserver.StreamRequestHandler):
             verb = line.split(" ", 1)[0].upper()
             arg = line[len(verb):].strip()
             if verb in ("EHLO", "LHLO"):
+                xforward = {}
                 self.wfile.write(b"250-[127.0.0.1]\r\n250-VRFY\r\n250-PIPELINING\r\n250-SIZE\r\n"
                                  b"250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n"
                                  b"250 XFORWARD NAME ADDR PORT PROTO HELO IDENT SOURCE\r\n")
                 self.wfile.flush()
             elif verb == "HELO":
+                xforward = {}
                 self.reply("250 [127.0.0.1]")
             elif verb == "XFORWARD":
                 for item in arg.split():
@@ -121,9 +123,11 @@ class FilterSession(socketserver.StreamRequestHandler):
                 if body is None:
                     return
                 self.reply(self.process(xforward, sender, recipients, body))
-                sender, recipients = None, []
+                # XFORWARD_README: the attributes last for one mail transaction. Keeping them would tag the next
+                # message on this cached connection with the previous one's queue ID and client.
+                sender, recipients, xforward = None, [], {}
             elif verb == "RSET":
-                sender, recipients = None, []
+                sender, recipients, xforward = None, [], {}
                 self.reply("250 2.0.0 Ok")
             elif verb == "NOOP":
                 self.reply("250 2.0.0 Ok")

@@ -209,3 +209,39 @@ public class CentralLogTests
         Assert.Equal("x@example.net", h.Chains.Single(c => c.Host == "a").Root.Sender);
     }
 }
+
+public class StaleXforwardTests
+{
+    // A filter that keeps XFORWARD attributes across transactions on a cached connection tags the next message
+    // with the previous one's queue ID (seen with the lab's filter): Postfix's own "queued as" must win.
+    [Fact]
+    public void The_parents_queued_as_wins_over_a_stale_orig_queue_id()
+    {
+        var log = """
+            Nov 29 02:34:30 mail postfix/submission/smtpd[1]: 58FFCB20B5A: client=unknown[198.18.94.47]:36089, sasl_method=PLAIN, sasl_username=alice@lab.example
+            Nov 29 02:34:30 mail postfix/qmgr[2]: 58FFCB20B5A: from=<alice@lab.example>, size=500, nrcpt=1 (queue active)
+            Nov 29 02:34:30 mail postfix/10025/smtpd[3]: 11111B20B60: client=localhost[127.0.0.1], orig_queue_id=58FFCB20B5A, orig_client=unknown[198.18.94.47]
+            Nov 29 02:34:30 mail postfix/qmgr[2]: 11111B20B60: from=<alice@lab.example>, size=600, nrcpt=1 (queue active)
+            Nov 29 02:34:30 mail postfix/amavis/smtp[4]: 58FFCB20B5A: to=<a@yahoo.com>, relay=127.0.0.1[127.0.0.1]:10024, delay=0.07, delays=0/0/0/0.05, dsn=2.0.0, status=sent (250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as 11111B20B60)
+            Nov 29 02:34:30 mail postfix/qmgr[2]: 58FFCB20B5A: removed
+            Nov 29 02:34:31 mail postfix/smtp[5]: 11111B20B60: to=<a@yahoo.com>, relay=192.0.2.12[192.0.2.12]:25, delay=1, delays=0/0/0/0, dsn=4.7.1, status=deferred (host 192.0.2.12[192.0.2.12] refused to talk to me: 421 4.7.1 [TS03] All messages from [203.0.113.25] will be permanently deferred)
+            Nov 29 02:34:35 mail postfix/pickup[6]: CA7E0B20B92: uid=33 from=<www-data>
+            Nov 29 02:34:35 mail postfix/qmgr[2]: CA7E0B20B92: from=<www-data@lab.example>, size=501, nrcpt=1 (queue active)
+            Nov 29 02:34:35 mail postfix/10025/smtpd[3]: D916CB20B91: client=localhost[127.0.0.1], orig_queue_id=58FFCB20B5A, orig_client=unknown[198.18.94.47]
+            Nov 29 02:34:35 mail postfix/qmgr[2]: D916CB20B91: from=<www-data@lab.example>, size=683, nrcpt=1 (queue active)
+            Nov 29 02:34:35 mail postfix/smtp[7]: D916CB20B91: to=<b@live.com>, relay=192.0.2.14[192.0.2.14]:25, delay=0, delays=0/0/0/0, dsn=2.0.0, status=sent (250 2.0.0 Ok)
+            Nov 29 02:34:35 mail amavis[8]: (32546-20) Passed CLEAN {RelayedOutbound}, [198.18.94.47]:36089 [198.18.94.47] <www-data@lab.example> -> <b@live.com>, Queue-ID: 58FFCB20B5A, Message-ID: <x@lab.example>, mail_id: abc, Hits: -, size: 501, queued_as: D916CB20B91, 12 ms
+            Nov 29 02:34:35 mail postfix/amavis/smtp[4]: CA7E0B20B92: to=<b@live.com>, relay=127.0.0.1[127.0.0.1]:10024, conn_use=3, delay=0.07, delays=0/0.01/0/0.05, dsn=2.0.0, status=sent (250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as D916CB20B91)
+            Nov 29 02:34:35 mail postfix/qmgr[2]: CA7E0B20B92: removed
+            Nov 29 02:34:35 mail postfix/qmgr[2]: D916CB20B91: removed
+            """;
+        var h = CorrelationHarness.Run(log);
+        var pickup = h.Single("CA7E0B20B92");
+        Assert.Equal(["CA7E0B20B92", "D916CB20B91"], pickup.Hops.Select(x => x.QueueId));
+        Assert.Equal(OriginKind.Pickup, pickup.Origin);
+        Assert.Equal(33, pickup.Root.Uid);
+        Assert.True(pickup.IsOutbound);
+        var stolen = h.Single("58FFCB20B5A");
+        Assert.Equal(["58FFCB20B5A", "11111B20B60"], stolen.Hops.Select(x => x.QueueId));
+    }
+}

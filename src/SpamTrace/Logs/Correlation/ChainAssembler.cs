@@ -39,6 +39,35 @@ internal sealed class ChainAssembler(Action<MessageChain> emit)
         source.Dissolved = true;
     }
 
+    /// <summary>
+    /// Moves one re-injected message to another parent's chain: its first link came from a claim that the
+    /// parent's own delivery line contradicts. The chain it leaves, if now finished, waits out a linger.
+    /// </summary>
+    public bool Move(HostState host, OpenMessage child, OpenMessage newParent, long nowTicks)
+    {
+        var old = child.Group;
+        var target = newParent.Group;
+        if (ReferenceEquals(old, target) || old.Emitted || target.Emitted || old.Members.Count < 2)
+        {
+            return false;
+        }
+        old.Members.Remove(child);
+        target.Members.Add(child);
+        child.Group = target;
+        if (!child.Finished)
+        {
+            old.OpenCount--;
+            target.OpenCount++;
+        }
+        if (old.OpenCount == 0 && !old.Pending)
+        {
+            old.FinishedTicks = nowTicks;
+            old.Pending = true;
+            host.Pending.Enqueue(old);
+        }
+        return true;
+    }
+
     public void Finish(HostState host, OpenMessage message, long nowTicks)
     {
         if (message.Finished)

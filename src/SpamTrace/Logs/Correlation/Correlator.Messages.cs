@@ -129,7 +129,7 @@ public sealed partial class Correlator
             Latin1(ev.OtherQueueId.Of(line)[..id.Length], id);
             if (host.TryGetOpenOrFinished(id, out var parent) && !ReferenceEquals(parent, m) && !parent.Group.Emitted)
             {
-                LinkChild(parent, m);
+                LinkChild(host, parent, m, confirmed: false, ticks);
             }
         }
     }
@@ -228,7 +228,7 @@ public sealed partial class Correlator
         }
         if (!forwarded)
         {
-            LinkChild(m, next);
+            LinkChild(host, m, next, confirmed: true, ticks);
         }
         else
         {
@@ -296,21 +296,30 @@ public sealed partial class Correlator
             var child = Named(host, ev.OtherQueueId.Of(line), ticks);
             if (!ReferenceEquals(child, m))
             {
-                LinkChild(m, child);
+                LinkChild(host, m, child, confirmed: false, ticks);
             }
         }
     }
 
-    private void LinkChild(OpenMessage parent, OpenMessage child)
+    // confirmed: the link comes from the parent's delivery line ("queued as" the child), which Postfix logged
+    // itself; otherwise from the filter's claims (XFORWARD orig_queue_id, amavis Queue-ID), which a filter that
+    // keeps XFORWARD attributes across transactions on a cached connection gets wrong. Postfix's word wins.
+    private void LinkChild(HostState host, OpenMessage parent, OpenMessage child, bool confirmed, long ticks)
     {
-        if (child.Record.ParentQueueId is not null && child.Record.ParentQueueId != parent.Record.QueueId)
+        var current = child.Record.ParentQueueId;
+        if (current is not null && current != parent.Record.QueueId)
         {
-            return;
+            if (!confirmed || !child.LinkClaimedOnly || !_assembler.Move(host, child, parent, ticks))
+            {
+                return;
+            }
+            ClaimMismatches++;
         }
         child.Record.ParentQueueId = parent.Record.QueueId;
         child.Record.OrigQueueId ??= parent.Record.QueueId;
         child.Record.Origin = OriginKind.Reinjected;
         child.Record.EntrySeen = true;
+        child.LinkClaimedOnly = current == parent.Record.QueueId ? child.LinkClaimedOnly && !confirmed : !confirmed;
         _assembler.Link(parent, child);
     }
 

@@ -171,6 +171,9 @@ public sealed partial class Correlator : IChunkConsumer
         return Create(host, id.ToString(), ticks);
     }
 
+    /// <summary>Re-injected messages whose filter-claimed parent the parent's own delivery line contradicted.</summary>
+    public long ClaimMismatches { get; private set; }
+
     /// <summary>Lines about a message whose chain had already been emitted (logged after its "removed").</summary>
     public long LateLines { get; private set; }
 

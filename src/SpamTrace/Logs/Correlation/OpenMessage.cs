@@ -14,6 +14,11 @@ internal sealed class OpenMessage(MessageRecord record)
     public long LastTicks { get; set; }
     /// <summary>Notification or forward link that made this record; kept until the group is formed.</summary>
     public ChainLink? CausedBy { get; set; }
+    /// <summary>
+    /// The parent link came only from the filter's own claims (XFORWARD orig_queue_id, amavis Queue-ID), not yet
+    /// from the parent's delivery line "queued as" this message, which is what Postfix itself logged.
+    /// </summary>
+    public bool LinkClaimedOnly { get; set; }
     /// <summary>The last delivery reply string, shared with the next recipient when the text is the same.</summary>
     public string? LastReply { get; set; }
 
