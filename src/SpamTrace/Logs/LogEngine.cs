@@ -14,8 +14,21 @@ public static class LogEngine
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(observer);
         ArgumentNullException.ThrowIfNull(options);
-        var correlator = new Correlator(observer, options);
-        return LogPipeline.Run(inputs, correlator, PipelineOptions(options.Progress), cancellationToken);
+        var background = new BackgroundObserver(observer);
+        var correlator = new Correlator(background, options);
+        LogStatistics stats;
+        try
+        {
+            stats = LogPipeline.Run(inputs, correlator, PipelineOptions(options.Progress), cancellationToken);
+        }
+        catch
+        {
+            background.Abandon();
+            throw;
+        }
+        // The observer has seen everything once this returns: callers read its results right after.
+        background.Complete();
+        return stats;
     }
 
     /// <summary>
