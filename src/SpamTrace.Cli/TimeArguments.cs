@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace SpamTrace.Cli;
 
-/// <summary>Parses --since/--until: an ISO date or time ("2024-03-23", "2024-03-23 05:00", "2024-03-23T05:00:00+01:00") or an age ("90m", "6h", "2d") before now.</summary>
+/// <summary>Parses --since/--until: an ISO date or time ("2024-03-23", "2024-03-23 05:00", "2024-03-23T05:00:00+01:00") or an age ("90m", "1.5h", "2d") before now.</summary>
 public static class TimeArguments
 {
     private static readonly string[] Formats =
@@ -18,7 +18,7 @@ public static class TimeArguments
         }
         var t = text.Trim();
         if (t.Length >= 2 && char.IsAsciiDigit(t[0]) && t[^1] is 'm' or 'h' or 'd' or 'w'
-            && int.TryParse(t.AsSpan(0, t.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+            && double.TryParse(t.AsSpan(0, t.Length - 1), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n))
         {
             var span = t[^1] switch
             {

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using SpamTrace.Forensics;
 using SpamTrace.Logs;
 using SpamTrace.Logs.Reading;
@@ -56,8 +55,8 @@ public sealed class DiagnoseCommand : Command<DiagnoseCommand.Settings>
         var now = DateTime.UtcNow;
         var options = new LogEngineOptions
         {
-            SinceUtc = settings.Since is null ? null : TimeArgument.Parse("--since", settings.Since, now),
-            UntilUtc = settings.Until is null ? null : TimeArgument.Parse("--until", settings.Until, now),
+            SinceUtc = TimeArguments.Parse(settings.Since, "--since", now),
+            UntilUtc = TimeArguments.Parse(settings.Until, "--until", now),
             Host = settings.Host,
         };
         if (settings.Queue is not null && !File.Exists(settings.Queue))
@@ -66,7 +65,7 @@ public sealed class DiagnoseCommand : Command<DiagnoseCommand.Settings>
         }
 
         var (inputs, sourceNote, inputErrors) = Inputs(settings);
-        var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var stderr = Consoles.Stderr();
         foreach (var e in inputErrors)
         {
             stderr.MarkupLine($"[yellow]spamtrace:[/] {Markup.Escape(e.ToString())}");
@@ -165,33 +164,5 @@ public sealed class DiagnoseCommand : Command<DiagnoseCommand.Settings>
                 task.Value = task.MaxValue;
             });
         return result!;
-    }
-}
-
-/// <summary>--since/--until values: an ISO 8601 date or time (UTC unless it names a zone), or a duration ago (30m, 6h, 2d).</summary>
-public static class TimeArgument
-{
-    public static DateTime Parse(string option, string text, DateTime nowUtc)
-    {
-        var t = text.Trim();
-        if (t.Length >= 2 && double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0)
-        {
-            TimeSpan? ago = t[^1] switch
-            {
-                'm' => TimeSpan.FromMinutes(n),
-                'h' => TimeSpan.FromHours(n),
-                'd' => TimeSpan.FromDays(n),
-                _ => null,
-            };
-            if (ago is { } a)
-            {
-                return nowUtc - a;
-            }
-        }
-        if (DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var dto))
-        {
-            return dto.UtcDateTime;
-        }
-        throw new UserFacingException($"{option} {text}: not a time (use 2026-03-02, 2026-03-02T20:00, 2026-03-02T20:00+01:00, or 30m / 6h / 2d)");
     }
 }

@@ -154,7 +154,7 @@ public sealed class QueueCommand : Command<QueueCommand.Settings>
         {
             return work(null);
         }
-        var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var stderr = Consoles.Stderr();
         QueueSummary? result = null;
         stderr.Progress().AutoClear(true).HideCompleted(true).Columns(
             new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())

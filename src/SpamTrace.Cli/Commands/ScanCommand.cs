@@ -5,6 +5,7 @@ using SpamTrace.Logs;
 using SpamTrace.Logs.Correlation;
 using SpamTrace.Logs.Parsing;
 using SpamTrace.Logs.Reading;
+using SpamTrace.Reports;
 using Spectre.Console.Cli;
 
 namespace SpamTrace.Cli.Commands;

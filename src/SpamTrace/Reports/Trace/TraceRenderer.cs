@@ -88,7 +88,7 @@ public sealed class TraceRenderer(IAnsiConsole console)
     {
         foreach (var line in chain.Hops.SelectMany(h => h.Lines ?? []).OrderBy(l => l.TimeUtc).ThenBy(l => l.Path, StringComparer.Ordinal).ThenBy(l => l.LineNumber))
         {
-            console.Profile.Out.Writer.WriteLine(Sanitize(line.Text));
+            console.Profile.Out.Writer.WriteLine(TerminalText.Escape(line.Text));
         }
     }
 
@@ -134,15 +134,6 @@ public sealed class TraceRenderer(IAnsiConsole console)
 
     private static string Time(DateTime t) => t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
-    /// <summary>Log text is attacker-controlled: escape Spectre markup and drop terminal control characters.</summary>
-    private static string E(string s) => Markup.Escape(Sanitize(s));
-
-    public static string Sanitize(string s)
-    {
-        if (!s.Any(char.IsControl))
-        {
-            return s;
-        }
-        return string.Concat(s.Select(c => char.IsControl(c) ? '?' : c));
-    }
+    /// <summary>Log text is attacker-controlled: escape Spectre markup and make terminal control characters visible.</summary>
+    private static string E(string s) => Markup.Escape(TerminalText.Escape(s));
 }

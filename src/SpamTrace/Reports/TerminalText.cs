@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace SpamTrace.Cli;
+namespace SpamTrace.Reports;
 
 /// <summary>Log text is written by whoever talks to the mail server: never let it drive the terminal.</summary>
 public static class TerminalText
