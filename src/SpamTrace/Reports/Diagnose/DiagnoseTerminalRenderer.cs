@@ -133,7 +133,8 @@ public sealed class DiagnoseTerminalRenderer(IAnsiConsole console)
         return new string(squeezed.Select(v => v == 0 ? '·' : Blocks[Math.Max(1, (int)Math.Ceiling(v * 8.0 / max))]).ToArray());
     }
 
-    private static string E(string? s) => Markup.Escape(s ?? "");
+    /// <summary>Log text is attacker-controlled: escape Spectre markup and make terminal control characters visible.</summary>
+    private static string E(string? s) => Markup.Escape(TerminalText.Escape(s ?? ""));
 
     private static string T(DateTime? t) =>
         t is { } v && v != DateTime.MinValue && v != DateTime.MaxValue ? v.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC" : "?";
