@@ -38,7 +38,7 @@ internal sealed class HostState
 
     public int FinishedCount => _finished.Count;
 
-    public bool TryGetFinished(ReadOnlySpan<char> queueId, out OpenMessage message) => _finished.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(queueId, out message!);
+    public bool TryGetFinished(ReadOnlySpan<char> queueId, out OpenMessage message) => _finishedLookup.TryGetValue(queueId, out message!);
 
     public void RememberEmitted(string queueId, long ticks)
     {
