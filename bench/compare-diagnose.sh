@@ -13,9 +13,9 @@ dir="${BENCH_DIR:-$root/artifacts/bench}"
 mkdir -p "$dir"
 command -v /usr/bin/time >/dev/null || { echo "compare-diagnose: /usr/bin/time is missing (package time)" >&2; exit 2; }
 
-dotnet build "$root/src/SpamTrace.Cli/SpamTrace.Cli.csproj" -c Release --nologo -v quiet >/dev/null
+"$root/spamtrace" --version >/dev/null   # publishes the ReadyToRun build users run into artifacts/cli
 dotnet build "$root/bench/SpamTrace.Bench/SpamTrace.Bench.csproj" -c Release --nologo -v quiet >/dev/null
-cli="$root/src/SpamTrace.Cli/bin/Release/net10.0/SpamTrace.Cli.dll"
+cli="$root/artifacts/cli/SpamTrace.Cli.dll"
 gen="$root/bench/SpamTrace.Bench/bin/Release/net10.0/SpamTrace.Bench.dll"
 log="${LOG:-$dir/maillog-$size-seed$seed}"
 if [[ -z "${LOG:-}" && ! -s "$log" ]]; then

@@ -22,9 +22,9 @@ for tool in /usr/bin/time pflogsumm grep; do
 done
 
 echo "building Release..." >&2
-dotnet build "$root/src/SpamTrace.Cli/SpamTrace.Cli.csproj" -c Release --nologo -v quiet >/dev/null
+"$root/spamtrace" --version >/dev/null   # publishes the ReadyToRun build users run into artifacts/cli
 dotnet build "$root/bench/SpamTrace.Bench/SpamTrace.Bench.csproj" -c Release --nologo -v quiet >/dev/null
-cli="$root/src/SpamTrace.Cli/bin/Release/net10.0/SpamTrace.Cli.dll"
+cli="$root/artifacts/cli/SpamTrace.Cli.dll"
 gen="$root/bench/SpamTrace.Bench/bin/Release/net10.0/SpamTrace.Bench.dll"
 
 log="${LOG:-$dir/maillog-$size-seed$seed}"

@@ -9,5 +9,9 @@ if (args.Length > 0 && args[0] == "pipeline")
 {
     return SpamTrace.Bench.PipelineCommand.Run(args[1..]);
 }
+if (args.Length > 0 && args[0] == "correlate")
+{
+    return SpamTrace.Bench.CorrelateCommand.Run(args[1..]);
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -5,6 +5,7 @@ var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("spamtrace");
+    config.SetApplicationVersion(typeof(Program).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
     config.SetExceptionHandler((ex, _) => CliErrors.Report(ex));
 
     // Log engine: follow messages through every daemon.

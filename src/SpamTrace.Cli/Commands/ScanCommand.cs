@@ -96,7 +96,7 @@ public sealed class ScanCommand : Command<ScanCommand.Settings>
             output.WriteLine(Invariant($"chains: {chains.Chains:N0} ({chains.Outbound:N0} outbound, {chains.Incomplete:N0} incomplete, {chains.Hops:N0} queue files), session events: {chains.SessionEvents:N0}, at most {chains.MaxOpen:N0} messages open at once"));
         }
         var gc = GC.GetGCMemoryInfo(GCKind.Any);
-        output.WriteLine(Invariant($"memory: peak working set {Environment.WorkingSet / 1e6:F0} MB now, GC heap {gc.HeapSizeBytes / 1e6:F0} MB, committed {gc.TotalCommittedBytes / 1e6:F0} MB, {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} collections"));
+        output.WriteLine(Invariant($"memory: peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB, GC heap {gc.HeapSizeBytes / 1e6:F0} MB, committed {gc.TotalCommittedBytes / 1e6:F0} MB, {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} collections"));
         output.WriteLine($"errors: {errors.Count}");
         foreach (var error in errors)
         {

@@ -1,4 +1,5 @@
 using SpamTrace.Logs.Correlation;
+using SpamTrace.Logs.Parsing;
 using SpamTrace.Logs.Reading;
 
 namespace SpamTrace.Logs;
@@ -39,7 +40,7 @@ public static class LogEngine
     {
         ChunkSize = 1 << 20,
         MaxLinesPerChunk = 8 * 1024,
-        MaxLineLength = 64 * 1024,
+        MaxLineLength = TextRange.MaxLineLength,
         Workers = workers ?? Environment.ProcessorCount,
         Progress = progress,
     };

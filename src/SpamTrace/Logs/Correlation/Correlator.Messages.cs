@@ -1,4 +1,3 @@
-using System.Text;
 using SpamTrace.Logs.Parsing;
 
 namespace SpamTrace.Logs.Correlation;
@@ -36,7 +35,7 @@ public sealed partial class Correlator
                 r.Origin = OriginKind.Pickup;
                 r.EntrySeen = true;
                 r.Uid = ev.Uid >= 0 ? ev.Uid : r.Uid;
-                r.Sender ??= Str(line, ev.From) ?? (ev.From.IsEmpty ? null : "");
+                r.Sender ??= _values.Get(ev.From.Of(line));
                 break;
             case EventKind.CleanupMessageId:
                 r.MessageId ??= Str(line, ev.MessageId);
@@ -47,7 +46,7 @@ public sealed partial class Correlator
                 break;
             case EventKind.QmgrFrom:
                 m.EnteredQueue = true;
-                r.Sender = Str(line, ev.From) ?? "";
+                r.Sender = _values.Get(ev.From.Of(line)) ?? "";
                 if (ev.Size >= 0)
                 {
                     r.Size = ev.Size;
@@ -64,7 +63,7 @@ public sealed partial class Correlator
                 break;
             case EventKind.QmgrExpired:
                 r.Fate = MessageFate.Expired;
-                r.Sender ??= Str(line, ev.From);
+                r.Sender ??= _values.Get(ev.From.Of(line));
                 break;
             case EventKind.QmgrRemoved:
                 if (r.Fate == MessageFate.Open)
@@ -112,22 +111,20 @@ public sealed partial class Correlator
             r.Origin = OriginKind.Smtp;
         }
         r.Listener = _pool.Get(ev.Program.Of(line));
-        r.ClientName = Str(line, ev.ClientName);
-        r.ClientIp = Str(line, ev.ClientIp);
+        r.ClientName = _values.Get(ev.ClientName.Of(line));
+        r.ClientIp = _values.Get(ev.ClientIp.Of(line));
         r.ClientPort = ev.ClientPort > 0 ? ev.ClientPort : null;
         r.SaslMethod = _pool.Get(ev.SaslMethod.Of(line)) ?? r.SaslMethod;
-        r.SaslUser = Str(line, ev.SaslUser) ?? r.SaslUser;
-        r.SaslSender = Str(line, ev.SaslSender) ?? r.SaslSender;
-        r.Helo = Str(line, ev.Helo) ?? r.Helo;
-        r.OrigClient = Str(line, ev.OrigClient) ?? r.OrigClient;
+        r.SaslUser = _values.Get(ev.SaslUser.Of(line)) ?? r.SaslUser;
+        r.SaslSender = _values.Get(ev.SaslSender.Of(line)) ?? r.SaslSender;
+        r.Helo = _values.Get(ev.Helo.Of(line)) ?? r.Helo;
+        r.OrigClient = _values.Get(ev.OrigClient.Of(line)) ?? r.OrigClient;
         if (!ev.OtherQueueId.IsEmpty)
         {
             // XFORWARD orig_queue_id: a content filter re-injected this message.
             r.OrigQueueId = Str(line, ev.OtherQueueId);
             r.Origin = OriginKind.Reinjected;
-            Span<char> id = stackalloc char[Math.Min(ev.OtherQueueId.Length, 64)];
-            Latin1(ev.OtherQueueId.Of(line)[..id.Length], id);
-            if (host.TryGetOpenOrFinished(id, out var parent) && !ReferenceEquals(parent, m) && !parent.Group.Emitted)
+            if (host.TryGetOpenOrFinished(QueueKey.From(ev.OtherQueueId.Of(line)), out var parent) && !ReferenceEquals(parent, m) && !parent.Group.Emitted)
             {
                 LinkChild(host, parent, m, confirmed: false, ticks);
             }
@@ -179,17 +176,14 @@ public sealed partial class Correlator
 
     private void OnDelivery(HostState host, OpenMessage m, ReadOnlySpan<byte> line, in LogEvent ev, long ticks, DateTime time)
     {
-        Span<char> to = stackalloc char[Math.Min(ev.To.Length, 512)];
-        var toLen = System.Text.Encoding.UTF8.GetChars(ev.To.Of(line)[..Math.Min(ev.To.Length, 512)], to);
-        Span<char> origTo = stackalloc char[Math.Min(ev.OrigTo.Length, 512)];
-        var origLen = System.Text.Encoding.UTF8.GetChars(ev.OrigTo.Of(line)[..Math.Min(ev.OrigTo.Length, 512)], origTo);
-        var rcpt = m.Recipient(to[..toLen], origTo[..origLen]);
+        // Through the recent-strings cache: the re-injected hop delivers to the same addresses moments later.
+        var rcpt = m.Recipient(_values.Get(ev.To.Of(line)) ?? "", _values.Get(ev.OrigTo.Of(line)));
 
         var agent = AgentName(ev.Daemon.Of(line));
         rcpt.Agent = agent;
-        rcpt.Relay = _pool.Get(ev.Relay.Of(line));
+        rcpt.Relay = _values.Get(ev.Relay.Of(line));
         rcpt.Dsn = _pool.Get(ev.Dsn.Of(line));
-        var reply = ReplyString(m, ev.Reply.Of(line));
+        var reply = _replies.Get(ev.Reply.Of(line));
         if (ev.Status == DeliveryStatus.Deferred && rcpt.FirstDeferralReply is null)
         {
             rcpt.FirstDeferralReply = reply;
@@ -197,16 +191,14 @@ public sealed partial class Correlator
         rcpt.Reply = reply;
         rcpt.Status = ev.Status;
         rcpt.DelaySeconds = Seconds(ev.Delay.Of(line)) ?? rcpt.DelaySeconds;
-        rcpt.Delays = Str(line, ev.Delays);
+        rcpt.Delays = _values.Get(ev.Delays.Of(line));
         rcpt.TimeUtc = time;
         rcpt.Attempts++;
         var queuedAs = !ev.OtherQueueId.IsEmpty;
         var queuedHere = false;
         if (queuedAs)
         {
-            Span<char> nextId = stackalloc char[Math.Min(ev.OtherQueueId.Length, 64)];
-            Latin1(ev.OtherQueueId.Of(line)[..nextId.Length], nextId);
-            queuedHere = host.TryGetOpenOrFinished(nextId, out _);
+            queuedHere = host.TryGetOpenOrFinished(QueueKey.From(ev.OtherQueueId.Of(line)), out _);
         }
         rcpt.Hop = HopClassifier.Classify(agent, rcpt.Relay ?? "", reply ?? "", queuedAs, queuedHere);
         if (!queuedAs)
@@ -238,26 +230,6 @@ public sealed partial class Correlator
             next.Record.EntrySeen = true;
             next.CausedBy = new ChainLink(host.Name, m.Record.QueueId);
         }
-    }
-
-    /// <summary>
-    /// The same answer is often logged for every recipient of a message: share one string, or a spam
-    /// run's open messages hold the same 200-byte reply for each of their recipients.
-    /// </summary>
-    private string? ReplyString(OpenMessage m, ReadOnlySpan<byte> reply)
-    {
-        if (reply.IsEmpty)
-        {
-            return null;
-        }
-        if (m.LastReply is { } last && last.Length == reply.Length && Ascii.Equals(reply, last))
-        {
-            return last;
-        }
-        // Replies mostly name the recipient, so a pool would rarely hit: share within the message only.
-        var s = Encoding.UTF8.GetString(reply);
-        m.LastReply = s;
-        return s;
     }
 
     private void OnNotification(HostState host, OpenMessage m, ReadOnlySpan<byte> line, in LogEvent ev, long ticks)

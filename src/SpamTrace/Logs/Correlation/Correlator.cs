@@ -22,6 +22,11 @@ public sealed partial class Correlator : IChunkConsumer
     private readonly LogEngineOptions _options;
     private readonly ChainAssembler _assembler;
     private readonly StringPool _pool = new();
+    // Values that repeat in bursts: a sender's address on each of its messages, a recipient on both hops of a
+    // re-injected message, a receiver's refusal on every message it defers. Sharing them saves most of the
+    // decoding and keeps a spam run's open messages from each holding their own copies.
+    private readonly RecentStrings _values = new(8192);
+    private readonly RecentStrings _replies = new(4096);
     private readonly Dictionary<string, HostState> _hosts = new(StringComparer.Ordinal);
     private readonly byte[]? _hostFilter;
     private byte[] _lastHostBytes = [];
@@ -51,8 +56,8 @@ public sealed partial class Correlator : IChunkConsumer
         {
             // Records live for seconds to days of log time, so they die old, in gen2, which the GC
             // collects only when it grows large: without this the heap grows to several times what is
-            // alive. A compacting full collection of the few MB really alive every 64 MB read costs about 5% of the CPU
-            // and keeps the peak working set under 200 MB on a 1 GB log (310 MB without).
+            // alive. A compacting full collection every 64 MB read costs about 5% of the CPU; with gen0's budget
+            // capped (see the CLI's project file) the peak working set on the 1 GB benchmark log is 150 MB (310 MB without either).
             _bytesSinceCollect = 0;
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         }
@@ -150,8 +155,8 @@ public sealed partial class Correlator : IChunkConsumer
     /// </summary>
     private OpenMessage? Lookup(HostState host, ReadOnlySpan<byte> line, in LogEvent ev, long ticks)
     {
-        Span<char> id = stackalloc char[Math.Min(ev.QueueId.Length, 64)];
-        Latin1(ev.QueueId.Of(line)[..id.Length], id);
+        var idBytes = ev.QueueId.Of(line);
+        var id = QueueKey.From(idBytes);
         if (host.TryGetOpen(id, out var open))
         {
             return open;
@@ -168,7 +173,7 @@ public sealed partial class Correlator : IChunkConsumer
                 return null;
             }
         }
-        return Create(host, id.ToString(), ticks);
+        return Create(host, id, idBytes, ticks);
     }
 
     /// <summary>Re-injected messages whose filter-claimed parent the parent's own delivery line contradicted.</summary>
@@ -177,10 +182,11 @@ public sealed partial class Correlator : IChunkConsumer
     /// <summary>Lines about a message whose chain had already been emitted (logged after its "removed").</summary>
     public long LateLines { get; private set; }
 
-    private OpenMessage Create(HostState host, string queueId, long ticks)
+    private OpenMessage Create(HostState host, QueueKey key, ReadOnlySpan<byte> queueId, long ticks)
     {
         var time = new DateTime(ticks, DateTimeKind.Utc);
-        var message = new OpenMessage(new MessageRecord { Host = host.Name, QueueId = queueId, FirstSeenUtc = time, LastSeenUtc = time })
+        var record = new MessageRecord { Host = host.Name, QueueId = Latin1(queueId), FirstSeenUtc = time, LastSeenUtc = time };
+        var message = new OpenMessage(record, key)
         {
             LastTicks = ticks,
         };
@@ -196,9 +202,8 @@ public sealed partial class Correlator : IChunkConsumer
     /// <summary>The record a line names as a second queue ID (a child, a notification), created if not seen yet.</summary>
     private OpenMessage Named(HostState host, ReadOnlySpan<byte> idBytes, long ticks)
     {
-        Span<char> id = stackalloc char[Math.Min(idBytes.Length, 64)];
-        Latin1(idBytes[..id.Length], id);
-        return host.TryGetOpenOrFinished(id, out var found) ? found : Create(host, id.ToString(), ticks);
+        var id = QueueKey.From(idBytes);
+        return host.TryGetOpenOrFinished(id, out var found) ? found : Create(host, id, idBytes, ticks);
     }
 
     private void Sweep(HostState host)
@@ -235,13 +240,8 @@ public sealed partial class Correlator : IChunkConsumer
         _observer.OnChain(chain);
     }
 
-    private static void Latin1(ReadOnlySpan<byte> bytes, Span<char> chars)
-    {
-        for (var i = 0; i < chars.Length; i++)
-        {
-            chars[i] = (char)bytes[i];
-        }
-    }
+    /// <summary>A queue ID as a string, byte for byte (IDs are ASCII; a corrupt one stays one character per byte).</summary>
+    private static string Latin1(ReadOnlySpan<byte> bytes) => System.Text.Encoding.Latin1.GetString(bytes);
 
     private static string? Str(ReadOnlySpan<byte> line, TextRange range) => range.ToStringOrNull(line);
 

@@ -1,12 +1,18 @@
 namespace SpamTrace.Logs.Correlation;
 
 /// <summary>A queue file still being followed: its public record plus the correlator's bookkeeping.</summary>
-internal sealed class OpenMessage(MessageRecord record)
+internal sealed class OpenMessage(MessageRecord record, QueueKey key)
 {
-    /// <summary>Above this many recipients a dictionary replaces the linear search (spam runs have hundreds).</summary>
-    private const int IndexThreshold = 16;
+    /// <summary>
+    /// Above this many recipients a dictionary replaces the linear search (spam runs have hundreds). Below it the
+    /// search is cheap (addresses come from a shared cache, so a match is mostly the same string object) and a
+    /// dictionary would cost an open message more memory than its recipients: the garbage collector copies
+    /// every open message of a spam run, so their size is time.
+    /// </summary>
+    private const int IndexThreshold = 64;
 
     public MessageRecord Record { get; } = record;
+    public QueueKey Key { get; } = key;
     public ChainGroup Group { get; set; } = null!;
     public bool Finished { get; set; }
     /// <summary>qmgr saw it (from=, size=, nrcpt=): it really was queued, not an abandoned SMTP session.</summary>
@@ -19,33 +25,27 @@ internal sealed class OpenMessage(MessageRecord record)
     /// from the parent's delivery line "queued as" this message, which is what Postfix itself logged.
     /// </summary>
     public bool LinkClaimedOnly { get; set; }
-    /// <summary>The last delivery reply string, shared with the next recipient when the text is the same.</summary>
-    public string? LastReply { get; set; }
-
     private Dictionary<(string, string?), RecipientResult>? _index;
 
-    public RecipientResult Recipient(ReadOnlySpan<char> address, ReadOnlySpan<char> origTo)
+    public RecipientResult Recipient(string address, string? origTo)
     {
         var list = Record.Recipients;
         if (_index is null)
         {
             foreach (var r in list)
             {
-                if (address.SequenceEqual(r.Address) && origTo.SequenceEqual(r.OrigTo))
+                if ((ReferenceEquals(address, r.Address) || string.Equals(address, r.Address, StringComparison.Ordinal))
+                    && string.Equals(origTo, r.OrigTo, StringComparison.Ordinal))
                 {
                     return r;
                 }
             }
         }
-        else
+        else if (_index.TryGetValue((address, origTo), out var found))
         {
-            var key = (address.ToString(), origTo.IsEmpty ? null : origTo.ToString());
-            if (_index.TryGetValue(key, out var found))
-            {
-                return found;
-            }
+            return found;
         }
-        var added = new RecipientResult { Address = address.ToString(), OrigTo = origTo.IsEmpty ? null : origTo.ToString() };
+        var added = new RecipientResult { Address = address, OrigTo = origTo };
         list.Add(added);
         if (_index is not null)
         {

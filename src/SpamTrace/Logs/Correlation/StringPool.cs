@@ -5,6 +5,7 @@ namespace SpamTrace.Logs.Correlation;
 /// <summary>
 /// Interns short values that repeat across millions of lines (listener, relay, dsn, agent, instance):
 /// one string each instead of one per line, less garbage and less memory held by open messages.
+/// Looked up by the line's UTF-8 bytes, so a hit decodes nothing.
 /// </summary>
 /// <remarks>Single-threaded: the correlator owns one.</remarks>
 internal sealed class StringPool
@@ -12,11 +13,20 @@ internal sealed class StringPool
     private const int MaxLength = 320;
     private const int MaxEntries = 50_000;
 
-    private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
-    private readonly char[] _chars = new char[MaxLength];
-    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private int[] _buckets = new int[1024];
+    private Entry[] _entries = new Entry[768];
+    private int _count;
 
-    public StringPool() => _lookup = _pool.GetAlternateLookup<ReadOnlySpan<char>>();
+    private struct Entry
+    {
+        public int Hash;
+        /// <summary>Index of the next entry in the bucket's chain, plus one (0 ends it).</summary>
+        public int Next;
+        public byte[] Utf8;
+        public string Value;
+    }
+
+    public int Count => _count;
 
     public string? Get(ReadOnlySpan<byte> utf8)
     {
@@ -28,19 +38,40 @@ internal sealed class StringPool
         {
             return Encoding.UTF8.GetString(utf8);
         }
-        // A reused buffer, not stackalloc: zeroing 640 chars per call was most of the correlator's time.
-        var chars = _chars.AsSpan();
-        var n = Encoding.UTF8.GetChars(utf8, chars);
-        var key = chars[..n];
-        if (_lookup.TryGetValue(key, out var found))
+        var hash = Utf8Hash.Of(utf8);
+        for (var i = _buckets[hash & (_buckets.Length - 1)]; i > 0;)
         {
-            return found;
+            ref var e = ref _entries[i - 1];
+            if (e.Hash == hash && utf8.SequenceEqual(e.Utf8))
+            {
+                return e.Value;
+            }
+            i = e.Next;
         }
-        var s = key.ToString();
-        if (_pool.Count < MaxEntries)
+        var s = Encoding.UTF8.GetString(utf8);
+        if (_count < MaxEntries)
         {
-            _pool[s] = s;
+            Add(hash, utf8.ToArray(), s);
         }
         return s;
+    }
+
+    private void Add(int hash, byte[] utf8, string value)
+    {
+        if (_count == _entries.Length)
+        {
+            Array.Resize(ref _entries, _entries.Length * 2);
+            _buckets = new int[_buckets.Length * 2];
+            for (var i = 0; i < _count; i++)
+            {
+                ref var e = ref _entries[i];
+                var b = e.Hash & (_buckets.Length - 1);
+                e.Next = _buckets[b];
+                _buckets[b] = i + 1;
+            }
+        }
+        var bucket = hash & (_buckets.Length - 1);
+        _entries[_count] = new Entry { Hash = hash, Next = _buckets[bucket], Utf8 = utf8, Value = value };
+        _buckets[bucket] = ++_count;
     }
 }

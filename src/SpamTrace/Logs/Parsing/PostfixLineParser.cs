@@ -14,6 +14,10 @@ public static class PostfixLineParser
     /// </summary>
     public static bool Parse(ReadOnlySpan<byte> line, ref LogEvent ev)
     {
+        if (line.Length > TextRange.MaxLineLength)
+        {
+            line = line[..TextRange.MaxLineLength];
+        }
         if (!SyslogEnvelopeParser.TryParse(line, ref ev, out int payload))
         {
             // Undo what the envelope parser filled before it gave up, keeping the caller's position fields.

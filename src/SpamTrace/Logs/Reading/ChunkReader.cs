@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace SpamTrace.Logs.Reading;
 
 /// <summary>
@@ -10,7 +8,7 @@ namespace SpamTrace.Logs.Reading;
 internal sealed class ChunkReader(
     IReadOnlyList<LogInput> inputs,
     LogPipelineOptions options,
-    BlockingCollection<LogChunk> free,
+    ChunkQueue free,
     Action<LogChunk> emit,
     CancellationToken cancellationToken)
 {
@@ -188,7 +186,7 @@ internal sealed class ChunkReader(
 
     private LogChunk Rent(int index, LogInput input, long firstLine)
     {
-        var chunk = free.Take(cancellationToken);
+        var chunk = free.Take(cancellationToken) ?? throw new InvalidOperationException("the chunk pool was closed while reading");
         chunk.Reset();
         chunk.InputIndex = index;
         chunk.Input = input;

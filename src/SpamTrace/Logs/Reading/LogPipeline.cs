@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using System.Text;
 using SpamTrace.Logs.Parsing;
@@ -46,8 +45,8 @@ public sealed class LogPipeline
     private LogStatistics Run(CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var free = new BlockingCollection<LogChunk>(new ConcurrentQueue<LogChunk>());
-        using var work = new BlockingCollection<LogChunk>(new ConcurrentQueue<LogChunk>());
+        var free = new ChunkQueue();
+        var work = new ChunkQueue();
         for (var i = 0; i < _poolSize; i++)
         {
             free.Add(new LogChunk(_options.ChunkSize, _options.MaxLinesPerChunk));
@@ -77,7 +76,7 @@ public sealed class LogPipeline
         {
             threads.Add(Start($"spamtrace-parse-{w}", () =>
             {
-                foreach (var chunk in work.GetConsumingEnumerable(stop.Token))
+                while (work.Take(stop.Token) is { } chunk)
                 {
                     ChunkParser.Parse(chunk, _options.MaxLineLength, _options.ParseLine);
                     lock (_gate)
@@ -112,7 +111,7 @@ public sealed class LogPipeline
     }
 
     /// <summary>The consuming loop on the calling thread: takes the chunks in sequence.</summary>
-    private LogStatistics HandOff(BlockingCollection<LogChunk> free, CancellationToken cancellationToken)
+    private LogStatistics HandOff(ChunkQueue free, CancellationToken cancellationToken)
     {
         var statistics = new LogStatistics();
         long? totalStored = _inputs.All(i => i.SizeOnDisk is not null) ? _inputs.Sum(i => i.SizeOnDisk!.Value) : null;
@@ -147,7 +146,7 @@ public sealed class LogPipeline
                 {
                     _ready[next % _poolSize] = null;
                 }
-                free.Add(chunk, CancellationToken.None);
+                free.Add(chunk);
             }
             _options.Progress?.Invoke(chunk.SourcePosition, totalStored);
         }

@@ -18,7 +18,7 @@ public sealed class LogPipelineOptions
     public int MaxLinesPerChunk { get; init; } = 16 * 1024;
 
     /// <summary>Longer lines are parsed from their first bytes and counted as truncated.</summary>
-    public int MaxLineLength { get; init; } = 64 * 1024;
+    public int MaxLineLength { get; init; } = TextRange.MaxLineLength;
 
     /// <summary>Parsing threads.</summary>
     public int Workers { get; init; } = Environment.ProcessorCount;
@@ -39,7 +39,11 @@ public sealed class LogPipelineOptions
 
     internal void Validate()
     {
-        if (MaxLineLength < 1 || ChunkSize < (2 * MaxLineLength) + 2)
+        if (MaxLineLength is < 1 or > TextRange.MaxLineLength)
+        {
+            throw new ArgumentException($"MaxLineLength ({MaxLineLength}) must be between 1 and {TextRange.MaxLineLength}");
+        }
+        if (ChunkSize < (2 * MaxLineLength) + 2)
         {
             throw new ArgumentException($"ChunkSize ({ChunkSize}) must be at least twice MaxLineLength ({MaxLineLength}) plus 2");
         }

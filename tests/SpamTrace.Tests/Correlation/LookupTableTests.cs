@@ -1,0 +1,86 @@
+using System.Text;
+using SpamTrace.Logs.Correlation;
+
+namespace SpamTrace.Tests.Correlation;
+
+/// <summary>The correlator's per-line lookups: queue-ID keys, the string pool and the recent-strings cache.</summary>
+public class LookupTableTests
+{
+    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
+
+    [Theory]
+    [InlineData("3A452D963D", "3A452D963E")]            // short IDs differing in the last digit
+    [InlineData("4Qd1x35vB7z1Yqg", "4Qd1x35vB7z1Yqh")]  // long IDs
+    [InlineData("ABCDE", "ABCDE0")]                     // a prefix is another ID
+    [InlineData("4Qd1x35vB7z1YqgAB", "4Qd1x35vB7z1YqgAC")] // longer than 16 bytes: hashed
+    public void Queue_keys_tell_ids_apart_and_agree_on_equal_ids(string a, string b)
+    {
+        Assert.Equal(QueueKey.From(B(a)), QueueKey.From(B(a)));
+        Assert.Equal(QueueKey.From(B(a)).GetHashCode(), QueueKey.From(B(a)).GetHashCode());
+        Assert.NotEqual(QueueKey.From(B(a)), QueueKey.From(B(b)));
+    }
+
+    [Fact]
+    public void Thousands_of_real_looking_ids_have_distinct_keys_and_spread_over_hash_buckets()
+    {
+        var random = new Random(7);
+        var ids = new HashSet<string>();
+        while (ids.Count < 20_000)
+        {
+            ids.Add(random.NextInt64(0, 1L << 40).ToString("X10", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        var keys = ids.Select(id => QueueKey.From(B(id))).ToHashSet();
+        Assert.Equal(ids.Count, keys.Count);
+        var buckets = keys.Select(k => (uint)k.GetHashCode() % 1024).GroupBy(b => b).Max(g => g.Count());
+        Assert.True(buckets < 60, $"fullest of 1024 buckets holds {buckets} of 20,000 keys");
+    }
+
+    [Fact]
+    public void String_pool_returns_one_instance_per_value_and_survives_growth()
+    {
+        var pool = new StringPool();
+        var first = new Dictionary<string, string>();
+        for (var i = 0; i < 5_000; i++)
+        {
+            var value = $"mx{i}.example.com[192.0.2.{i % 250}]:25";
+            first[value] = pool.Get(B(value))!;
+        }
+        foreach (var (value, pooled) in first)
+        {
+            var again = pool.Get(B(value));
+            Assert.Equal(value, again);
+            Assert.Same(pooled, again);
+        }
+        Assert.Null(pool.Get([]));
+        Assert.Equal("ü@exämple.org", pool.Get(B("ü@exämple.org")));
+    }
+
+    [Fact]
+    public void Recent_strings_share_a_repeated_value_and_stay_correct_when_slots_collide()
+    {
+        var recent = new RecentStrings(slotsLog2: 2); // four slots: most values evict one another
+        var reply = "421 4.7.0 [TS03] All messages from [198.51.100.25] will be permanently deferred; Retrying will NOT succeed.";
+        Assert.Same(recent.Get(B(reply)), recent.Get(B(reply)));
+        for (var i = 0; i < 1_000; i++)
+        {
+            var value = $"user{i}@example.net";
+            Assert.Equal(value, recent.Get(B(value)));
+        }
+        Assert.Equal("ñandú@example.org", recent.Get(B("ñandú@example.org")));
+        Assert.Null(recent.Get([]));
+    }
+
+    [Fact]
+    public void Sampled_hash_of_long_values_depends_on_length_and_both_ends()
+    {
+        var a = B(new string('a', 100));
+        var longer = B(new string('a', 101));
+        var end = B(new string('a', 99) + "b");
+        var start = B("b" + new string('a', 99));
+        var h = Utf8Hash.Sampled(a);
+        Assert.NotEqual(h, Utf8Hash.Sampled(longer));
+        Assert.NotEqual(h, Utf8Hash.Sampled(end));
+        Assert.NotEqual(h, Utf8Hash.Sampled(start));
+        Assert.Equal(h, Utf8Hash.Sampled(B(new string('a', 100))));
+    }
+}
