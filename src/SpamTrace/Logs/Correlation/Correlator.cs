@@ -245,6 +245,36 @@ public sealed partial class Correlator : IChunkConsumer
 
     private static string? Str(ReadOnlySpan<byte> line, TextRange range) => range.ToStringOrNull(line);
 
-    private static double? Seconds(ReadOnlySpan<byte> text) =>
-        !text.IsEmpty && Utf8Parser.TryParse(text, out double value, out var consumed) && consumed == text.Length ? value : null;
+    /// <summary>Postfix's delay= ("0.4", "546", "2.16"): a fast path for plain decimals, the general parser for anything else.</summary>
+    internal static double? Seconds(ReadOnlySpan<byte> text)
+    {
+        // An integer and a power of ten, both exact in a double, divide to the correctly rounded value: the same
+        // double the general parser returns, without its cost on every delivery line.
+        const int MaxDigits = 15;
+        long whole = 0;
+        var fraction = 0;
+        var seenDot = false;
+        var digits = 0;
+        foreach (var b in text)
+        {
+            if (b == (byte)'.' && !seenDot)
+            {
+                seenDot = true;
+                continue;
+            }
+            if ((uint)(b - '0') > 9 || ++digits > MaxDigits)
+            {
+                return Utf8Parser.TryParse(text, out double value, out var consumed) && consumed == text.Length ? value : null;
+            }
+            whole = (whole * 10) + (b - '0');
+            fraction += seenDot ? 1 : 0;
+        }
+        if (digits == 0)
+        {
+            return null;
+        }
+        return fraction == 0 ? whole : whole / PowersOfTen[fraction];
+    }
+
+    private static readonly double[] PowersOfTen = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 }
