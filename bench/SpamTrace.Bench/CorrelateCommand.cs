@@ -44,13 +44,16 @@ public static class CorrelateCommand
             var paused = GC.GetTotalPauseDuration();
             var allocated = GC.GetTotalAllocatedBytes(precise: false);
             var lastMark = TimeSpan.Zero;
+            var lastPause = GC.GetTotalPauseDuration();
             foreach (var chunk in keep.Chunks)
             {
                 correlator.Consume(chunk);
                 bytes += chunk.Length;
                 if (bytes >= nextMark)
                 {
-                    segments.Add(string.Create(CultureInfo.InvariantCulture, $"{(clock.Elapsed - lastMark).TotalMilliseconds:F0}ms/{correlator.OpenMessages}open"));
+                    var pause = GC.GetTotalPauseDuration();
+                    segments.Add(string.Create(CultureInfo.InvariantCulture, $"{(clock.Elapsed - lastMark).TotalMilliseconds:F0}ms(gc {(pause - lastPause).TotalMilliseconds:F0})/{correlator.OpenMessages}open"));
+                    lastPause = pause;
                     lastMark = clock.Elapsed;
                     nextMark += 100_000_000;
                 }

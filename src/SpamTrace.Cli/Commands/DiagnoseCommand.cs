@@ -79,7 +79,7 @@ public sealed class DiagnoseCommand : Command<DiagnoseCommand.Settings>
         DiagnoseRun run;
         try
         {
-            run = WithProgress(stderr, settings, options, o => DiagnoseService.Run(inputs, o, uids, settings.Queue, sourceNote, cancellationToken));
+            run = ReadingProgress.Run(stderr, options, o => DiagnoseService.Run(inputs, o, uids, settings.Queue, sourceNote, cancellationToken));
         }
         catch (InvalidDataException e)
         {
@@ -131,38 +131,5 @@ public sealed class DiagnoseCommand : Command<DiagnoseCommand.Settings>
             return (SampleIncident.Inputs(), "No mail log on this machine: " + SampleIncident.Note, []);
         }
         return (inputs, null, errors);
-    }
-
-    private static DiagnoseRun WithProgress(IAnsiConsole stderr, Settings settings, LogEngineOptions options, Func<LogEngineOptions, DiagnoseRun> run)
-    {
-        if (Console.IsErrorRedirected || !stderr.Profile.Capabilities.Interactive)
-        {
-            return run(options);
-        }
-        DiagnoseRun? result = null;
-        stderr.Progress()
-            .AutoClear(true)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask("reading logs", maxValue: 1);
-                var withProgress = new LogEngineOptions
-                {
-                    SinceUtc = options.SinceUtc,
-                    UntilUtc = options.UntilUtc,
-                    Host = options.Host,
-                    Progress = (done, total) =>
-                    {
-                        if (total is > 0 and var t)
-                        {
-                            task.MaxValue = t;
-                        }
-                        task.Value = done;
-                    },
-                };
-                result = run(withProgress);
-                task.Value = task.MaxValue;
-            });
-        return result!;
     }
 }

@@ -82,7 +82,7 @@ public sealed class TraceCommand : Command<TraceCommand.Settings>
                 matched.Add(chain);
             }
         });
-        var stats = LogEngine.Run(inputs, collector, options, cancellationToken);
+        var stats = ReadingProgress.Run(Consoles.Stderr(), options, o => LogEngine.Run(inputs, collector, o, cancellationToken));
         // A person reads a message before the bounce it caused, in time order; chains finish in another order.
         foreach (var chain in TraceOrder.Sort(matched))
         {
