@@ -157,6 +157,19 @@ public class ChainTests
         Assert.Equal(SessionEventKind.SaslAuthFailed, fail.Kind);
         Assert.Equal("198.51.100.21", fail.ClientIp);
         Assert.Equal("alice@example.com", fail.SaslUser);
+        Assert.Equal(1, fail.Count);
+    }
+
+    [Fact]
+    public void A_repeated_message_line_is_one_session_event_counting_its_repeats()
+    {
+        var log = """
+            Mar 23 05:00:01 mx postfix/submission/smtpd[2]: warning: unknown[198.51.100.21]: SASL LOGIN authentication failed: UGFzc3dvcmQ6, sasl_username=alice@example.com
+            Mar 23 05:00:31 mx postfix/submission/smtpd[2]: message repeated 14 times: [ warning: unknown[198.51.100.21]: SASL LOGIN authentication failed: UGFzc3dvcmQ6, sasl_username=alice@example.com]
+            """;
+        var h = CorrelationHarness.Run(log);
+        Assert.Equal([1, 14], h.Sessions.Select(e => e.Count));
+        Assert.All(h.Sessions, e => Assert.Equal("alice@example.com", e.SaslUser));
     }
 }
 

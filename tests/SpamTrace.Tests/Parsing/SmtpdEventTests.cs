@@ -149,6 +149,9 @@ public class SmtpdEventTests
         Assert.Equal(EventKind.SaslAuthFailed, p.Kind);
         Assert.Equal("192.0.2.5", p.ClientIp);
         Assert.Equal("UGFzc3dvcmQ6", p.Text);
+        Assert.Equal(3, p.Event.Repeat);
+        Assert.Equal(1, ParsedLine.Of(Smtpd + "warning: unknown[192.0.2.5]: SASL LOGIN authentication failed: UGFzc3dvcmQ6").Event.Repeat);
+        Assert.Equal(1, ParsedLine.Of(Smtpd + "message repeated x times: [ warning: unknown[192.0.2.5]: SASL LOGIN authentication failed: UGFzc3dvcmQ6]").Event.Repeat);
     }
 
     [Fact]

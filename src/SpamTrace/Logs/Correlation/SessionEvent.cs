@@ -40,4 +40,6 @@ public sealed class SessionEvent
     public string? Stage { get; init; }
     /// <summary>The queue ID when the reject came after one was assigned.</summary>
     public string? QueueId { get; init; }
+    /// <summary>How many events the line stands for: rsyslog logs "message repeated N times: [...]" for N identical ones.</summary>
+    public int Count { get; init; } = 1;
 }

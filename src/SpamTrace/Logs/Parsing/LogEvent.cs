@@ -64,7 +64,9 @@ public struct LogEvent
     public int Nrcpt;
     /// <summary>pickup uid, -1 when none.</summary>
     public int Uid;
+    /// <summary>How many times the line stands for: N of rsyslog's "message repeated N times: [...]", else 1.</summary>
+    public int Repeat;
 
     /// <summary>Resets every field so a pooled struct can be reused for the next line.</summary>
-    public void Clear() => this = new LogEvent { Uid = -1, Size = -1, Nrcpt = -1 };
+    public void Clear() => this = new LogEvent { Uid = -1, Size = -1, Nrcpt = -1, Repeat = 1 };
 }

@@ -30,7 +30,7 @@ public static class PostfixLineParser
             ev.Kind = EventKind.Unknown;
             return false;
         }
-        UnwrapRepeat(ref line, ref payload);
+        ev.Repeat = UnwrapRepeat(ref line, ref payload);
         ev.Kind = ProgramClassifier.Classify(ev.Program.Of(line)) switch
         {
             ProgramFamily.Postfix => PostfixPayloadParser.Parse(line, payload, ref ev),
@@ -43,20 +43,24 @@ public static class PostfixLineParser
 
     /// <summary>
     /// rsyslog's repeated-message reduction writes "message repeated 3 times: [ original message]": parse the
-    /// original (ranges stay relative to the line; the closing bracket is cut off). The repeat count is not kept.
+    /// original (ranges stay relative to the line; the closing bracket is cut off) and return the count, else 1.
     /// </summary>
-    private static void UnwrapRepeat(ref ReadOnlySpan<byte> line, ref int payload)
+    private static int UnwrapRepeat(ref ReadOnlySpan<byte> line, ref int payload)
     {
+        const int CountStart = 17; // "message repeated ".Length
         if (!LineSpan.At(line, payload, "message repeated "u8) || line[^1] != (byte)']')
         {
-            return;
+            return 1;
         }
         int open = LineSpan.Find(line, payload, " times: ["u8);
         if (open < 0)
         {
-            return;
+            return 1;
         }
+        var count = System.Buffers.Text.Utf8Parser.TryParse(line[(payload + CountStart)..open], out int n, out var used)
+            && used == open - payload - CountStart && n > 0 ? n : 1;
         line = line[..^1];
         payload = LineSpan.SkipSpaces(line, open + 9);
+        return count;
     }
 }
