@@ -141,3 +141,56 @@ public class EnvelopeTests
         Assert.Equal("0A84FD94C4", q.QueueId);
     }
 }
+
+/// <summary>Lines with a syslog priority: a bare &lt;PRI&gt; before a classic line, and RFC 5424.</summary>
+public class PriorityEnvelopeTests
+{
+    private const string Payload = "connect from mail.example.com[192.0.2.10]";
+
+    [Fact]
+    public void A_priority_before_a_classic_line_is_skipped()
+    {
+        var p = ParsedLine.Of("<22>Mar 23 05:01:52 mx1 postfix/smtpd[1234]: " + Payload);
+        Assert.True(p.EnvelopeOk);
+        Assert.Equal(EventKind.SmtpdConnect, p.Kind);
+        Assert.Equal("mx1", p.Host);
+        Assert.Equal(1234, p.Event.Pid);
+    }
+
+    [Theory]
+    [InlineData("<22>1 2024-03-23T05:01:52.123456+01:00 mx1 postfix/smtpd 1234 - - ")]
+    [InlineData("<22>1 2024-03-23T05:01:52.123456+01:00 mx1 postfix/smtpd 1234 - [meta sequenceId=\"7\"] ")]
+    [InlineData("<22>1 2024-03-23T05:01:52.123456+01:00 mx1 postfix/smtpd 1234 - [a x=\"]\"][b y=\"z\\]\"] ")]
+    [InlineData("<22>1 2024-03-23T05:01:52.123456+01:00 mx1 postfix/smtpd 1234 - - \uFEFF")]
+    public void Rfc5424_lines_give_time_host_program_pid_and_message(string prefix)
+    {
+        var p = ParsedLine.Of(prefix + Payload);
+        Assert.True(p.EnvelopeOk);
+        Assert.Equal(EventKind.SmtpdConnect, p.Kind);
+        Assert.Equal("mx1", p.Host);
+        Assert.Equal(1234, p.Event.Pid);
+        Assert.True(p.Event.Time.HasYear);
+        Assert.Equal(60, p.Event.Time.OffsetMinutes);
+        Assert.Equal("mail.example.com", p.ClientName);
+    }
+
+    [Fact]
+    public void A_queue_line_in_rfc5424_is_parsed_like_any_other()
+    {
+        var p = ParsedLine.Of("<22>1 2024-03-23T05:01:52Z mx1 postfix/qmgr 99 - - 3A452D963D: from=<a@example.com>, size=1200, nrcpt=2 (queue active)");
+        Assert.Equal(EventKind.QmgrFrom, p.Kind);
+        Assert.Equal("3A452D963D", p.QueueId);
+        Assert.Equal("a@example.com", p.From);
+    }
+
+    [Theory]
+    [InlineData("<22x>Mar 23 05:01:52 mx1 postfix/smtpd[1234]: ")]
+    [InlineData("<22>1 2024-03-23T05:01:52Z mx1 postfix/smtpd 1234 - [unterminated ")]
+    [InlineData("<22>1 2024-03-23T05:01:52Z mx1")]
+    [InlineData("<>Mar 23 05:01:52 mx1 postfix/smtpd[1234]: ")]
+    public void Broken_priority_lines_are_not_parsed(string prefix)
+    {
+        var p = ParsedLine.Of(prefix + Payload);
+        Assert.False(p.EnvelopeOk && p.Kind == EventKind.SmtpdConnect && p.Host == "mx1" && p.ClientName == "mail.example.com");
+    }
+}
