@@ -6,12 +6,22 @@ namespace SpamTrace.Forensics;
 /// </summary>
 public sealed class BoundedSet(int cap)
 {
+    /// <summary>
+    /// The first value, alone until a second one comes: many sets never get one (a failing IP's own set of IPs,
+    /// a one-sender origin), and a hash set for each cost three objects the GC marked on every full collection.
+    /// </summary>
+    private string? _first;
     private HashSet<string>? _items;
+    /// <summary>
+    /// The value last added or found: strings the correlator shares come back as the same instance (a flood's
+    /// sender, a failing client's IP), and comparing references spares hashing them again.
+    /// </summary>
+    private string? _last;
 
-    public int Count => _items?.Count ?? 0;
+    public int Count => _items?.Count ?? (_first is null ? 0 : 1);
     /// <summary>True when values were dropped because the cap was reached.</summary>
     public bool Saturated { get; private set; }
-    public IEnumerable<string> Items => _items ?? Enumerable.Empty<string>();
+    public IEnumerable<string> Items => _items ?? (_first is null ? Enumerable.Empty<string>() : [_first]);
 
     public bool Add(string? value)
     {
@@ -19,16 +29,45 @@ public sealed class BoundedSet(int cap)
         {
             return false;
         }
-        _items ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        if (ReferenceEquals(value, _last))
+        {
+            return false;
+        }
+        if (_items is null)
+        {
+            if (_first is null && cap > 0)
+            {
+                _first = _last = value;
+                return true;
+            }
+            if (_first is not null && string.Equals(_first, value, StringComparison.OrdinalIgnoreCase))
+            {
+                _last = value;
+                return false;
+            }
+            if (cap <= 1)
+            {
+                Saturated = true;
+                return false;
+            }
+            _items = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            if (_first is not null)
+            {
+                _items.Add(_first);
+                _first = null;
+            }
+        }
         if (_items.Count >= cap && !_items.Contains(value))
         {
             Saturated = true;
             return false;
         }
+        _last = value;
         return _items.Add(value);
     }
 
-    public bool Contains(string value) => _items?.Contains(value) ?? false;
+    public bool Contains(string value) =>
+        _items?.Contains(value) ?? (_first is not null && string.Equals(_first, value, StringComparison.OrdinalIgnoreCase));
 
     public string CountText => Saturated ? $"{Count}+" : Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -8,15 +8,14 @@ namespace SpamTrace.Forensics;
 /// The diagnose analysis as a log observer: every finished chain and session event updates per-origin counters,
 /// capped sets and time buckets, then is dropped. Nothing grows with the number of messages.
 /// </summary>
+/// <remarks>Not thread-safe: the log engine calls it from its one observer thread, and results are read after the run.</remarks>
 public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
 {
     private const int KeyCap = 100_000;
-    private readonly Lock _lock = new();
     private readonly DomainInterner _domains = new();
-    /// <summary>The provider behind each relay host seen ("mta5.am0.yahoodns.net[...]:25" -> Yahoo): relays repeat.</summary>
-    private readonly Dictionary<string, string?> _relayProviders = new(StringComparer.Ordinal);
+    /// <summary>The provider behind each relay host seen lately ("mta5.am0.yahoodns.net[...]:25" -> Yahoo): a big provider's relays repeat.</summary>
+    private readonly RecentMemo<string?> _relayProviders = new(ReplyClassifier.GuessProvider);
     private readonly ReplyVerdictCache _verdicts = new();
-    private const int CacheCap = 50_000;
 
     public Dictionary<OriginId, OriginStats> Origins { get; } = [];
     public Dictionary<string, ProviderStats> Providers { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -61,36 +60,37 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
 
     public void OnChain(MessageChain chain)
     {
-        lock (_lock)
+        Chains++;
+        See(chain.FirstSeenUtc);
+        // Indexed loops: Hops is an IReadOnlyList, and foreach over it allocates an enumerator per chain.
+        var hops = chain.Hops;
+        var outbound = false;
+        for (var h = 0; h < hops.Count; h++)
         {
-            Chains++;
-            See(chain.FirstSeenUtc);
-            foreach (var hop in chain.Hops)
+            foreach (var r in hops[h].Recipients)
             {
-                foreach (var r in hop.Recipients)
+                if (r.Hop == HopKind.Local)
                 {
-                    if (r.Hop == HopKind.Local)
-                    {
-                        OurDomains.Add(_domains.DomainOf(r.Address));
-                    }
+                    OurDomains.Add(_domains.DomainOf(r.Address));
                 }
+                outbound |= OutboundRecipients.IsOutbound(r);
             }
-            if (!OutboundRecipients.Any(chain))
-            {
-                return;
-            }
-            OutboundChains++;
-            var who = OriginAttributor.Attribute(chain, uids);
-            if (!Origins.TryGetValue(who.Origin, out var stats))
-            {
-                Origins[who.Origin] = stats = new OriginStats(who.Origin) { UserName = who.UserName };
-                if (who.Origin.Kind == CulpritKind.Sasl && who.Origin.Key.Contains('@'))
-                {
-                    OurDomains.Add(_domains.DomainOf(who.Origin.Key));
-                }
-            }
-            AddChain(stats, chain, who);
         }
+        if (!outbound)
+        {
+            return;
+        }
+        OutboundChains++;
+        var who = OriginAttributor.Attribute(chain, uids);
+        if (!Origins.TryGetValue(who.Origin, out var stats))
+        {
+            Origins[who.Origin] = stats = new OriginStats(who.Origin) { UserName = who.UserName };
+            if (who.Origin.Kind == CulpritKind.Sasl && who.Origin.Key.Contains('@'))
+            {
+                OurDomains.Add(_domains.DomainOf(who.Origin.Key));
+            }
+        }
+        AddChain(stats, chain, who);
     }
 
     /// <summary>Remembers whose message this was when it may cause a notification, and credits a notification to its cause's origin.</summary>
@@ -106,9 +106,10 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         {
             return;
         }
-        foreach (var hop in chain.Hops)
+        var hops = chain.Hops;
+        for (var h = 0; h < hops.Count; h++)
         {
-            _failedMessages[(chain.Host, hop.QueueId)] = s.Id;
+            _failedMessages[(chain.Host, hops[h].QueueId)] = s.Id;
         }
     }
 
@@ -175,9 +176,10 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
 
         var remote = 0;
         var notSent = 0;
-        foreach (var hop in chain.Hops)
+        var hops = chain.Hops;
+        for (var h = 0; h < hops.Count; h++)
         {
-            foreach (var r in hop.Recipients)
+            foreach (var r in hops[h].Recipients)
             {
                 if (OutboundRecipients.IsOutbound(r))
                 {
@@ -205,7 +207,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         {
             s.SampleRecipients.Add(r.Address);
         }
-        var provider = r.Relay is { } relay ? ProviderOf(relay) : null;
+        var provider = r.Relay is { } relay ? _relayProviders.Get(relay) : null;
         if (provider is not null)
         {
             ProviderTraffic.Add(provider);
@@ -281,19 +283,6 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         }
     }
 
-    private string? ProviderOf(string relay)
-    {
-        if (!_relayProviders.TryGetValue(relay, out var provider))
-        {
-            provider = ReplyClassifier.GuessProvider(relay);
-            if (_relayProviders.Count < CacheCap)
-            {
-                _relayProviders[relay] = provider;
-            }
-        }
-        return provider;
-    }
-
     /// <summary>The envelope sender is not the login: a login "alice" may send as alice@any-domain; a login with a domain must match exactly.</summary>
     public static bool IsMismatch(string login, string? sender)
     {
@@ -314,48 +303,45 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
 
     public void OnSessionEvent(SessionEvent e)
     {
-        lock (_lock)
+        See(e.TimeUtc);
+        switch (e.Kind)
         {
-            See(e.TimeUtc);
-            switch (e.Kind)
-            {
-                case SessionEventKind.SaslAuthFailed or SessionEventKind.DovecotAuthFailed:
-                    AuthFailures++;
-                    if (!string.IsNullOrEmpty(e.SaslUser))
+            case SessionEventKind.SaslAuthFailed or SessionEventKind.DovecotAuthFailed:
+                AuthFailures++;
+                if (!string.IsNullOrEmpty(e.SaslUser))
+                {
+                    Failures(AuthFailuresByUser, e.SaslUser)?.Add(e.TimeUtc, e.ClientIp);
+                }
+                if (!string.IsNullOrEmpty(e.ClientIp))
+                {
+                    Failures(AuthFailuresByIp, e.ClientIp)?.Add(e.TimeUtc, e.ClientIp);
+                }
+                break;
+            case SessionEventKind.DovecotLogin when !string.IsNullOrEmpty(e.SaslUser):
+                if (!FirstLoginByUser.TryGetValue(e.SaslUser, out var t) || e.TimeUtc < t)
+                {
+                    if (FirstLoginByUser.Count < KeyCap || FirstLoginByUser.ContainsKey(e.SaslUser))
                     {
-                        Failures(AuthFailuresByUser, e.SaslUser)?.Add(e.TimeUtc, e.ClientIp);
+                        FirstLoginByUser[e.SaslUser] = e.TimeUtc;
                     }
-                    if (!string.IsNullOrEmpty(e.ClientIp))
+                }
+                break;
+            case SessionEventKind.Reject:
+                if (e.Text?.Contains("Relay access denied", StringComparison.OrdinalIgnoreCase) == true)
+                {
+                    RelayDenied++;
+                    RelayDeniedClients.Add(e.ClientIp);
+                }
+                else if (e.Text?.Contains("User unknown", StringComparison.OrdinalIgnoreCase) == true)
+                {
+                    UnknownRecipientRejects++;
+                    if (e.Text.Contains("recipient table", StringComparison.OrdinalIgnoreCase) || e.Text.Contains("mailbox table", StringComparison.OrdinalIgnoreCase)
+                        || e.Text.Contains("alias table", StringComparison.OrdinalIgnoreCase))
                     {
-                        Failures(AuthFailuresByIp, e.ClientIp)?.Add(e.TimeUtc, e.ClientIp);
+                        OurDomains.Add(_domains.DomainOf(e.To));
                     }
-                    break;
-                case SessionEventKind.DovecotLogin when !string.IsNullOrEmpty(e.SaslUser):
-                    if (!FirstLoginByUser.TryGetValue(e.SaslUser, out var t) || e.TimeUtc < t)
-                    {
-                        if (FirstLoginByUser.Count < KeyCap || FirstLoginByUser.ContainsKey(e.SaslUser))
-                        {
-                            FirstLoginByUser[e.SaslUser] = e.TimeUtc;
-                        }
-                    }
-                    break;
-                case SessionEventKind.Reject:
-                    if (e.Text?.Contains("Relay access denied", StringComparison.OrdinalIgnoreCase) == true)
-                    {
-                        RelayDenied++;
-                        RelayDeniedClients.Add(e.ClientIp);
-                    }
-                    else if (e.Text?.Contains("User unknown", StringComparison.OrdinalIgnoreCase) == true)
-                    {
-                        UnknownRecipientRejects++;
-                        if (e.Text.Contains("recipient table", StringComparison.OrdinalIgnoreCase) || e.Text.Contains("mailbox table", StringComparison.OrdinalIgnoreCase)
-                            || e.Text.Contains("alias table", StringComparison.OrdinalIgnoreCase))
-                        {
-                            OurDomains.Add(_domains.DomainOf(e.To));
-                        }
-                    }
-                    break;
-            }
+                }
+                break;
         }
     }
 

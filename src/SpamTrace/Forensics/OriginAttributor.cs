@@ -44,17 +44,22 @@ public static class OriginAttributor
     private static bool IsAliasForward(MessageChain chain)
     {
         var any = false;
-        foreach (var r in chain.Hops.SelectMany(h => h.Recipients))
+        // Indexed, not LINQ: this runs for every relayed chain.
+        var hops = chain.Hops;
+        for (var h = 0; h < hops.Count; h++)
         {
-            if (!OutboundRecipients.IsOutbound(r))
+            foreach (var r in hops[h].Recipients)
             {
-                continue;
+                if (!OutboundRecipients.IsOutbound(r))
+                {
+                    continue;
+                }
+                if (string.IsNullOrEmpty(r.OrigTo) || string.Equals(r.OrigTo, r.Address, StringComparison.OrdinalIgnoreCase))
+                {
+                    return false;
+                }
+                any = true;
             }
-            if (string.IsNullOrEmpty(r.OrigTo) || string.Equals(r.OrigTo, r.Address, StringComparison.OrdinalIgnoreCase))
-            {
-                return false;
-            }
-            any = true;
         }
         return any;
     }
@@ -62,9 +67,10 @@ public static class OriginAttributor
     /// <summary>The PHP script named by header_checks INFO notes: "X-PHP-Originating-Script: 33:wp-cache.php" or "X-PHP-Script: site/x.php for IP".</summary>
     public static (string? Script, string? OwnerUid) FindScript(MessageChain chain)
     {
-        foreach (var hop in chain.Hops)
+        var hops = chain.Hops;
+        for (var h = 0; h < hops.Count; h++)
         {
-            foreach (var note in hop.Notes)
+            foreach (var note in hops[h].Notes)
             {
                 if (ParseScriptHeader(note.Text) is { Script: not null } found)
                 {

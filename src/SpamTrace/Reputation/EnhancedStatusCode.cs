@@ -9,8 +9,11 @@ public readonly record struct EnhancedStatusCode(int Class, int Subject, int Det
     {
         code = default;
         var found = Scan(text, 0, out code, out _);
-        return found && text.Trim().Length == code.ToString().Length;
+        // The text is the code and nothing else: as long as its canonical form (no leading zeros), counted, not formatted.
+        return found && text.Trim().Length == 2 + Digits(code.Class) + Digits(code.Subject) + Digits(code.Detail);
     }
+
+    private static int Digits(int n) => n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n.ToString(System.Globalization.CultureInfo.InvariantCulture).Length;
 
     /// <summary>Every enhanced status code in a text ("550-5.7.26 ... 550 5.7.26"), at most as many as <paramref name="into"/> holds.</summary>
     public static int FindAll(ReadOnlySpan<char> text, Span<EnhancedStatusCode> into)

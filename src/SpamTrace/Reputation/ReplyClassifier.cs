@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace SpamTrace.Reputation;
 
 /// <summary>
@@ -33,12 +35,12 @@ public static class ReplyClassifier
         }
 
         Span<bool> present = table.Tokens.Length <= 512 ? stackalloc bool[table.Tokens.Length] : new bool[table.Tokens.Length];
-        FindTokens(table, text, present);
+        FindTokens(table.TokenSearch, table.TokensByFirstChar, table.Tokens, text, present);
 
         for (var i = 0; i < table.Rules.Count; i++)
         {
             var rule = table.Rules[i];
-            if (Holds(table.RuleTokens[i], rule, present, codes[..codeCount]))
+            if (Holds(table.RuleTokens[i], table.RuleCodes[i], present, codes[..codeCount]))
             {
                 var provider = rule.Provider ?? GuessProvider(table, present);
                 return new ReplyVerdict(rule.Class, provider, rule.Rule, rule.Advice ?? table.ClassAdvice.GetValueOrDefault(rule.Class), rule.Link);
@@ -52,7 +54,8 @@ public static class ReplyClassifier
     {
         var table = ReplyRuleTable.Default;
         Span<bool> present = table.Tokens.Length <= 512 ? stackalloc bool[table.Tokens.Length] : new bool[table.Tokens.Length];
-        FindTokens(table, reply, present);
+        // Only the hints' tokens: the rules' ones would be marked and never read.
+        FindTokens(table.ProviderTokenSearch, table.ProviderTokensByFirstChar, table.Tokens, reply, present);
         return GuessProvider(table, present);
     }
 
@@ -69,7 +72,7 @@ public static class ReplyClassifier
         return null;
     }
 
-    private static bool Holds(int[] tokens, ReplyRule rule, ReadOnlySpan<bool> present, ReadOnlySpan<EnhancedStatusCode> codes)
+    private static bool Holds(int[] tokens, StatusCodeCondition[] conditions, ReadOnlySpan<bool> present, ReadOnlySpan<EnhancedStatusCode> codes)
     {
         foreach (var t in tokens)
         {
@@ -78,7 +81,7 @@ public static class ReplyClassifier
                 return false;
             }
         }
-        foreach (var cond in rule.Codes)
+        foreach (var cond in conditions)
         {
             var any = false;
             foreach (var code in codes)
@@ -94,23 +97,23 @@ public static class ReplyClassifier
     }
 
     /// <summary>Marks every table token that occurs in the text: one vectorised search per occurrence, not per rule.</summary>
-    private static void FindTokens(ReplyRuleTable table, ReadOnlySpan<char> text, Span<bool> present)
+    private static void FindTokens(SearchValues<string> search, Dictionary<char, int[]> byFirstChar, string[] tokens, ReadOnlySpan<char> text, Span<bool> present)
     {
         var offset = 0;
         while (offset < text.Length)
         {
             var rest = text[offset..];
-            var at = rest.IndexOfAny(table.TokenSearch);
+            var at = rest.IndexOfAny(search);
             if (at < 0)
             {
                 return;
             }
             var here = rest[at..];
-            if (table.TokensByFirstChar.TryGetValue(char.ToLowerInvariant(here[0]), out var candidates))
+            if (byFirstChar.TryGetValue(char.ToLowerInvariant(here[0]), out var candidates))
             {
                 foreach (var t in candidates)
                 {
-                    if (here.StartsWith(table.Tokens[t], StringComparison.OrdinalIgnoreCase))
+                    if (here.StartsWith(tokens[t], StringComparison.OrdinalIgnoreCase))
                     {
                         present[t] = true;
                     }

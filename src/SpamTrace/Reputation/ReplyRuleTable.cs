@@ -25,6 +25,14 @@ public sealed class ReplyRuleTable
     internal SearchValues<string> TokenSearch { get; }
     /// <summary>Tokens grouped by their first character (lower-case), to tell which ones matched at a position.</summary>
     internal Dictionary<char, int[]> TokensByFirstChar { get; }
+    /// <summary>For each rule, its code conditions as an array: indexed, not enumerated through an interface.</summary>
+    internal StatusCodeCondition[][] RuleCodes { get; }
+    /// <summary>
+    /// The provider hints' tokens alone (the first <see cref="ProviderHints"/>.Count tokens): guessing a provider from a
+    /// relay host name need not look for the rules' words, and relays are mostly new (a spam run's random MX hosts).
+    /// </summary>
+    internal SearchValues<string> ProviderTokenSearch { get; }
+    internal Dictionary<char, int[]> ProviderTokensByFirstChar { get; }
 
     private ReplyRuleTable(List<ReplyRule> rules, Dictionary<ReplyClass, string> advice, List<(string, string)> providers)
     {
@@ -40,7 +48,12 @@ public sealed class ReplyRuleTable
         RuleTokens = rules.Select(r => r.Texts.Select(Intern).ToArray()).ToArray();
         Tokens = [.. tokens];
         TokenSearch = SearchValues.Create(Tokens, StringComparison.OrdinalIgnoreCase);
-        TokensByFirstChar = Enumerable.Range(0, Tokens.Length)
+        TokensByFirstChar = ByFirstChar(Tokens.Length);
+        RuleCodes = rules.Select(r => r.Codes.ToArray()).ToArray();
+        var hintTokens = Math.Min(providers.Count, Tokens.Length);
+        ProviderTokenSearch = SearchValues.Create(Tokens.AsSpan(0, hintTokens), StringComparison.OrdinalIgnoreCase);
+        ProviderTokensByFirstChar = ByFirstChar(hintTokens);
+        Dictionary<char, int[]> ByFirstChar(int count) => Enumerable.Range(0, count)
             .GroupBy(i => Tokens[i][0])
             .ToDictionary(g => g.Key, g => g.ToArray());
         int Intern(string text)

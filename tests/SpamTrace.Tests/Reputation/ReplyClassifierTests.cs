@@ -116,3 +116,49 @@ public class ReplyVerdictCacheTests
         Assert.Equal(3, cache.Count);
     }
 }
+
+public class ProviderGuessTests
+{
+    [Theory]
+    [InlineData("mta7.am0.yahoodns.net[67.195.204.70]:25", "Yahoo")]
+    [InlineData("gmail-smtp-in.l.google.com[142.250.27.26]:25", "Gmail")]
+    [InlineData("GMAIL-SMTP-IN.L.GOOGLE.COM[142.250.27.26]:25", "Gmail")]
+    [InlineData("outlook-com.olc.protection.outlook.com[52.101.8.39]:25", "Microsoft")]
+    [InlineData("mx1.icloud.com[17.57.154.33]:25", "Apple")]
+    [InlineData("mx2.bsufrhgrgnbv.com[62.252.155.149]:25", null)]
+    [InlineData("", null)]
+    [InlineData(null, null)]
+    public void Names_the_provider_of_a_relay_host(string? relay, string? provider) =>
+        Assert.Equal(provider, ReplyClassifier.GuessProvider(relay));
+
+    [Fact]
+    public void Finds_the_same_provider_as_a_full_classification()
+    {
+        // GuessProvider looks for the hints' words only; an unclassified reply's provider comes from all the table's words.
+        foreach (var relay in new[] { "mta5.am0.yahoodns.net[98.136.96.76]:25", "smtp-in.orange.fr[193.252.22.65]:25", "mx.example.net[203.0.113.5]:25", "x.aol.com.gsmtp.example[192.0.2.1]" })
+        {
+            Assert.Equal(ReplyClassifier.Classify(null, relay).Provider, ReplyClassifier.GuessProvider(relay));
+        }
+    }
+}
+
+public class EnhancedStatusCodeTests
+{
+    [Theory]
+    [InlineData("5.7.1", true)]
+    [InlineData(" 4.7.650 ", true)]
+    [InlineData("2.0.0", true)]
+    [InlineData("5.07.1", false)]
+    [InlineData("5.7.01", false)]
+    [InlineData("5.7.1 x", false)]
+    [InlineData("x", false)]
+    [InlineData("5.7.1000", false)]
+    public void A_dsn_field_parses_when_it_is_one_code_in_canonical_form(string text, bool parses)
+    {
+        Assert.Equal(parses, EnhancedStatusCode.TryParse(text, out var code));
+        if (parses)
+        {
+            Assert.Equal(text.Trim(), code.ToString());
+        }
+    }
+}

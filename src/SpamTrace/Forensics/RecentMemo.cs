@@ -1,0 +1,25 @@
+namespace SpamTrace.Forensics;
+
+/// <summary>
+/// Remembers a pure function's results for the strings asked about lately, in a fixed number of slots (direct-mapped:
+/// a new key takes its slot from whatever was there). For keys that mostly come once (a spam run's random MX hosts)
+/// a dictionary filled up with them, kept them alive for the whole run and still missed; this stays small.
+/// </summary>
+/// <remarks>Single-threaded. Only for functions whose result depends on the key alone: a slot may be recomputed at any time.</remarks>
+internal sealed class RecentMemo<T>(Func<string, T> compute, int slotsLog2 = 12)
+{
+    private readonly (string? Key, T Value)[] _slots = new (string?, T)[1 << slotsLog2];
+
+    public T Get(string key)
+    {
+        ref var slot = ref _slots[string.GetHashCode(key.AsSpan()) & (_slots.Length - 1)];
+        // The correlator hands out repeated values as one instance, so the reference test usually decides.
+        if (slot.Key is { } known && (ReferenceEquals(known, key) || string.Equals(known, key, StringComparison.Ordinal)))
+        {
+            return slot.Value;
+        }
+        var value = compute(key);
+        slot = (key, value);
+        return value;
+    }
+}
