@@ -4,16 +4,19 @@ namespace SpamTrace.Forensics;
 public sealed class AuthFailureStats
 {
     private const int TimesCap = 10_000;
-    private readonly List<DateTime> _times = [];
+    /// <summary>The first lines' times with their counts (a "message repeated N times" line is one entry of N).</summary>
+    private readonly List<(DateTime Time, int Count)> _times = [];
+    private long _timedCount;
 
     public long Count { get; private set; }
     public DateTime FirstUtc { get; private set; } = DateTime.MaxValue;
     public DateTime LastUtc { get; private set; } = DateTime.MinValue;
     public BoundedSet Ips { get; } = new(1_000);
 
-    public void Add(DateTime utc, string? ip)
+    public void Add(DateTime utc, string? ip, int count = 1)
     {
-        Count++;
+        count = Math.Max(count, 1);
+        Count += count;
         if (utc < FirstUtc)
         {
             FirstUtc = utc;
@@ -24,22 +27,27 @@ public sealed class AuthFailureStats
         }
         if (_times.Count < TimesCap)
         {
-            _times.Add(utc);
+            _times.Add((utc, count));
+            _timedCount += count;
         }
         Ips.Add(ip);
     }
 
     /// <summary>
     /// Failures up to a time, its own second included (syslog time has whole seconds: a guess and the success after it
-    /// often share one); exact up to the first 10,000 failures, then extrapolated from them.
+    /// often share one); exact up to the first 10,000 failure lines, then extrapolated from them.
     /// </summary>
     public long CountBefore(DateTime utc)
     {
-        if (_times.Count == 0)
+        if (_timedCount == 0)
         {
             return 0;
         }
-        var before = _times.Count(t => t <= utc);
-        return _times.Count == Count ? before : (long)Math.Round((double)before / _times.Count * Count);
+        long before = 0;
+        foreach (var (time, count) in _times)
+        {
+            before += time <= utc ? count : 0;
+        }
+        return _timedCount == Count ? before : (long)Math.Round((double)before / _timedCount * Count);
     }
 }

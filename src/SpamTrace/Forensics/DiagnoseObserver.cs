@@ -307,14 +307,14 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         switch (e.Kind)
         {
             case SessionEventKind.SaslAuthFailed or SessionEventKind.DovecotAuthFailed:
-                AuthFailures++;
+                AuthFailures += e.Count;
                 if (!string.IsNullOrEmpty(e.SaslUser))
                 {
-                    Failures(AuthFailuresByUser, e.SaslUser)?.Add(e.TimeUtc, e.ClientIp);
+                    Failures(AuthFailuresByUser, e.SaslUser)?.Add(e.TimeUtc, e.ClientIp, e.Count);
                 }
                 if (!string.IsNullOrEmpty(e.ClientIp))
                 {
-                    Failures(AuthFailuresByIp, e.ClientIp)?.Add(e.TimeUtc, e.ClientIp);
+                    Failures(AuthFailuresByIp, e.ClientIp)?.Add(e.TimeUtc, e.ClientIp, e.Count);
                 }
                 break;
             case SessionEventKind.DovecotLogin when !string.IsNullOrEmpty(e.SaslUser):
