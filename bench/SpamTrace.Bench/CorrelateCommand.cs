@@ -30,7 +30,7 @@ public static class CorrelateCommand
         var (inputs, _) = LogDiscovery.Resolve(paths);
         var keep = new KeepChunks(megabytes * 1_000_000L);
         var statistics = LogPipeline.Run(inputs, keep, LogEngine.PipelineOptions());
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"parsed {keep.Bytes / 1e6:F0} MB, {keep.Lines:N0} lines in {keep.Chunks.Count} chunks (of {statistics.Bytes / 1e6:F0} MB read)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"parsed {keep.Bytes / 1e6:F0} MB, {keep.Lines:N0} lines in {keep.Chunks.Count} chunks (of {statistics.Bytes / 1e6:F0} MB read); {System.Runtime.CompilerServices.Unsafe.SizeOf<SpamTrace.Logs.Parsing.LogEvent>()} bytes per event"));
         var times = new List<double>();
         for (var r = 0; r < rounds; r++)
         {

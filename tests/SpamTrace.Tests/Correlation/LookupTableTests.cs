@@ -84,3 +84,32 @@ public class LookupTableTests
         Assert.Equal(h, Utf8Hash.Sampled(B(new string('a', 100))));
     }
 }
+
+/// <summary>The "just emitted" memory that keeps straggling lines from starting phantom messages.</summary>
+public class EmittedWindowTests
+{
+    private static QueueKey Key(string id) => QueueKey.From(Encoding.ASCII.GetBytes(id));
+
+    [Fact]
+    public void An_emitted_id_is_remembered_for_the_window_across_a_generation_swap_and_then_forgotten()
+    {
+        var host = new HostState("mx");
+        var t0 = new DateTime(2026, 3, 2, 0, 0, 0, DateTimeKind.Utc).Ticks;
+        var minute = TimeSpan.TicksPerMinute;
+        host.RememberEmitted(Key("AAAA11111"), t0);
+        Assert.True(host.WasJustEmitted(Key("AAAA11111"), t0 + minute));
+        Assert.False(host.WasJustEmitted(Key("BBBB22222"), t0 + minute));
+
+        // Another message emitted later starts a new generation: the first one is still within its window.
+        host.RememberEmitted(Key("CCCC33333"), t0 + (2 * minute) + 1);
+        Assert.True(host.WasJustEmitted(Key("AAAA11111"), t0 + (2 * minute)));
+        // Past the window it no longer counts, even while it is still stored.
+        Assert.False(host.WasJustEmitted(Key("AAAA11111"), t0 + (3 * minute)));
+
+        // Two swaps later it is gone altogether; the newer one is remembered.
+        host.RememberEmitted(Key("DDDD44444"), t0 + (5 * minute));
+        Assert.False(host.WasJustEmitted(Key("AAAA11111"), t0 + (2 * minute)));
+        Assert.True(host.WasJustEmitted(Key("DDDD44444"), t0 + (6 * minute)));
+        Assert.True(host.WasJustEmitted(Key("CCCC33333"), t0 + (4 * minute)));
+    }
+}

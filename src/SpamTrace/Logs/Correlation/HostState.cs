@@ -20,11 +20,13 @@ internal sealed class HostState
     private readonly Dictionary<QueueKey, OpenMessage> _finished = [];
 
     // Queue IDs whose chain was just emitted: a straggling line (a bounce logged after "removed") must
-    // not start a phantom message. Kept for a short window of log time.
-    private readonly Dictionary<QueueKey, long> _emitted = [];
-    private readonly Queue<(QueueKey Id, long Ticks)> _emittedOrder = new();
+    // not start a phantom message. Two generations, each spanning at least the window of log time: an ID is
+    // remembered for one to two windows, and forgetting is one swap instead of a lookup and a removal per message.
+    private Dictionary<QueueKey, long> _emittedNow = [];
+    private Dictionary<QueueKey, long> _emittedBefore = [];
+    private long _generationStartTicks;
     private static readonly long EmittedWindowTicks = TimeSpan.FromMinutes(2).Ticks;
-    private const int EmittedLimit = 50_000;
+    private const int GenerationLimit = 50_000;
 
     public int OpenCount => _open.Count;
 
@@ -34,20 +36,17 @@ internal sealed class HostState
 
     public void RememberEmitted(QueueKey key, long ticks)
     {
-        _emitted[key] = ticks;
-        _emittedOrder.Enqueue((key, ticks));
-        while (_emittedOrder.TryPeek(out var oldest) && (oldest.Ticks + EmittedWindowTicks < ticks || _emittedOrder.Count > EmittedLimit))
+        if (ticks - _generationStartTicks > EmittedWindowTicks || _emittedNow.Count >= GenerationLimit)
         {
-            _emittedOrder.Dequeue();
-            if (_emitted.TryGetValue(oldest.Id, out var t) && t == oldest.Ticks)
-            {
-                _emitted.Remove(oldest.Id);
-            }
+            (_emittedBefore, _emittedNow) = (_emittedNow, _emittedBefore);
+            _emittedNow.Clear();
+            _generationStartTicks = ticks;
         }
+        _emittedNow[key] = ticks;
     }
 
     public bool WasJustEmitted(QueueKey queueId, long ticks) =>
-        _emitted.TryGetValue(queueId, out var t) && ticks - t <= EmittedWindowTicks;
+        (_emittedNow.TryGetValue(queueId, out var t) || _emittedBefore.TryGetValue(queueId, out t)) && ticks - t <= EmittedWindowTicks;
 
     public IEnumerable<OpenMessage> OpenMessages => _open.Values;
 
