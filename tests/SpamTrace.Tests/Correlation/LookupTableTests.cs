@@ -113,3 +113,59 @@ public class EmittedWindowTests
         Assert.True(host.WasJustEmitted(Key("CCCC33333"), t0 + (4 * minute)));
     }
 }
+
+/// <summary>Replies kept as UTF-8 bytes until read, shared between recipients when equal.</summary>
+public class ReplyBytesTests
+{
+    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
+
+    [Fact]
+    public void Recent_bytes_share_an_equal_value_and_copy_a_new_one()
+    {
+        var recent = new RecentBytes(slotsLog2: 2);
+        var line = B("host mx[192.0.2.1] said: 421 4.7.0 [TS03] All messages from [198.51.100.25] will be permanently deferred");
+        var first = recent.Get(line)!;
+        Assert.Same(first, recent.Get(line.AsSpan()));
+        Assert.Equal(line, first);
+        line[0] = (byte)'H';
+        Assert.NotEqual(line, first); // a copy, not the caller's buffer
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Equal(B($"550 5.1.1 <u{i}@example.net> unknown"), recent.Get(B($"550 5.1.1 <u{i}@example.net> unknown")));
+        }
+        Assert.Null(recent.Get([]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RecentBytes(slotsLog2: 4096));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RecentStrings(slotsLog2: 8192));
+    }
+
+    [Fact]
+    public void A_reply_set_from_bytes_reads_as_the_decoded_text_and_a_string_replaces_it()
+    {
+        var r = new RecipientResult { Address = "a@example.net" };
+        var bytes = B("250 2.0.0 Ok: queued as 4F2A1C2B3D — déjà");
+        r.SetReply(bytes);
+        r.SetFirstDeferralReply(bytes);
+        Assert.Equal("250 2.0.0 Ok: queued as 4F2A1C2B3D — déjà", r.Reply);
+        Assert.Same(r.Reply, r.FirstDeferralReply);
+        Assert.True(r.HasFirstDeferralReply);
+        r.Reply = "replaced";
+        Assert.Equal("replaced", r.Reply);
+        Assert.Equal("250 2.0.0 Ok: queued as 4F2A1C2B3D — déjà", r.FirstDeferralReply);
+        r.SetReply(null);
+        Assert.Null(r.Reply);
+    }
+
+    [Theory]
+    [InlineData("delivery temporarily suspended: connect to mx[192.0.2.1]:25: Connection timed out", 1)]
+    [InlineData("Delivery Temporarily Suspended: host refused", 1)]
+    [InlineData("250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as 3F1A", 2)]
+    [InlineData("250 2.0.0 Ok: queued as 3F1A", 0)]
+    [InlineData("delivery temporarily", 0)]
+    [InlineData("", 0)]
+    public void Reply_hints_read_the_same_from_bytes_as_from_text(string reply, int hints)
+    {
+        var expected = (HopClassifier.ReplyHints)hints;
+        Assert.Equal(expected, HopClassifier.HintsOf(reply.AsSpan()));
+        Assert.Equal(expected, HopClassifier.HintsOf(B(reply).AsSpan()));
+    }
+}

@@ -183,12 +183,13 @@ public sealed partial class Correlator
         rcpt.Agent = agent;
         rcpt.Relay = _values.Get(ev.Relay.Of(line));
         rcpt.Dsn = _pool.Get(ev.Dsn.Of(line));
-        var reply = _replies.Get(ev.Reply.Of(line));
-        if (ev.Status == DeliveryStatus.Deferred && rcpt.FirstDeferralReply is null)
+        var replyBytes = ev.Reply.Of(line);
+        var reply = _replyBytes.Get(replyBytes);
+        if (ev.Status == DeliveryStatus.Deferred && !rcpt.HasFirstDeferralReply)
         {
-            rcpt.FirstDeferralReply = reply;
+            rcpt.SetFirstDeferralReply(reply);
         }
-        rcpt.Reply = reply;
+        rcpt.SetReply(reply);
         rcpt.Status = ev.Status;
         rcpt.DelaySeconds = Seconds(ev.Delay.Of(line)) ?? rcpt.DelaySeconds;
         rcpt.Delays = _values.Get(ev.Delays.Of(line));
@@ -200,12 +201,12 @@ public sealed partial class Correlator
         {
             queuedHere = host.TryGetOpenOrFinished(QueueKey.From(ev.OtherQueueId.Of(line)), out _);
         }
-        rcpt.Hop = HopClassifier.Classify(agent, rcpt.Relay ?? "", reply ?? "", queuedAs, queuedHere);
+        rcpt.Hop = HopClassifier.Classify(agent, rcpt.Relay ?? "", HopClassifier.HintsOf(replyBytes), queuedAs, queuedHere);
         if (!queuedAs)
         {
             return;
         }
-        var forwarded = rcpt.Hop == HopKind.Local && reply is not null && reply.StartsWith("forwarded as", StringComparison.Ordinal);
+        var forwarded = rcpt.Hop == HopKind.Local && replyBytes.StartsWith("forwarded as"u8);
         if (rcpt.Hop != HopKind.ContentFilter && !forwarded)
         {
             // A remote server's own queue ID ("250 2.0.0 Ok: queued as X" from another Postfix): not ours.

@@ -8,7 +8,47 @@ internal static class HopClassifier
     /// <param name="reply">The text in parentheses after status=.</param>
     /// <param name="queuedAs">True when the reply names a queue ID the mail was queued as.</param>
     /// <param name="queuedHere">True when that queue ID is a message this host's log already knows (the re-injected copy).</param>
-    public static HopKind Classify(ReadOnlySpan<char> agent, ReadOnlySpan<char> relay, ReadOnlySpan<char> reply, bool queuedAs, bool queuedHere)
+    public static HopKind Classify(ReadOnlySpan<char> agent, ReadOnlySpan<char> relay, ReadOnlySpan<char> reply, bool queuedAs, bool queuedHere) =>
+        Classify(agent, relay, HintsOf(reply), queuedAs, queuedHere);
+
+    /// <summary>What <see cref="Classify(ReadOnlySpan{char}, ReadOnlySpan{char}, ReplyHints, bool, bool)"/> needs to know of a reply.</summary>
+    [Flags]
+    public enum ReplyHints
+    {
+        None = 0,
+        /// <summary>error(8)/retry(8): "delivery temporarily suspended" (the destination failed before).</summary>
+        Suspended = 1,
+        /// <summary>amavis' answer on re-injection: "from MTA(smtp:[127.0.0.1]:10025): 250 ... queued as X".</summary>
+        FromMta = 2,
+    }
+
+    public static ReplyHints HintsOf(ReadOnlySpan<char> reply) =>
+        (reply.Contains("delivery temporarily suspended", StringComparison.OrdinalIgnoreCase) ? ReplyHints.Suspended : ReplyHints.None)
+        | (reply.Contains("from MTA(", StringComparison.Ordinal) ? ReplyHints.FromMta : ReplyHints.None);
+
+    public static ReplyHints HintsOf(ReadOnlySpan<byte> reply) =>
+        (ContainsIgnoreCase(reply, "delivery temporarily suspended"u8) ? ReplyHints.Suspended : ReplyHints.None)
+        | (reply.IndexOf("from MTA("u8) >= 0 ? ReplyHints.FromMta : ReplyHints.None);
+
+    private static bool ContainsIgnoreCase(ReadOnlySpan<byte> text, ReadOnlySpan<byte> asciiLowerNeedle)
+    {
+        for (var i = 0; i <= text.Length - asciiLowerNeedle.Length; i++)
+        {
+            var next = text[i..].IndexOfAny(asciiLowerNeedle[0], (byte)(asciiLowerNeedle[0] - 32));
+            if (next < 0 || i + next > text.Length - asciiLowerNeedle.Length)
+            {
+                return false;
+            }
+            i += next;
+            if (System.Text.Ascii.EqualsIgnoreCase(text.Slice(i, asciiLowerNeedle.Length), asciiLowerNeedle))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public static HopKind Classify(ReadOnlySpan<char> agent, ReadOnlySpan<char> relay, ReplyHints reply, bool queuedAs, bool queuedHere)
     {
         if (agent is "local" or "virtual" or "pipe")
         {
@@ -22,12 +62,12 @@ internal static class HopClassifier
         {
             // Postfix hands mail to error(8) when the destination was suspended after a failure:
             // the mail was going out, so it still counts as outbound.
-            return reply.Contains("delivery temporarily suspended", StringComparison.OrdinalIgnoreCase) ? HopKind.Remote : HopKind.None;
+            return (reply & ReplyHints.Suspended) != 0 ? HopKind.Remote : HopKind.None;
         }
         var loopback = IsLoopbackRelay(relay);
         // A hop back into this host: the copy it was queued as is ours (amavis 10024 -> 10025 says
         // "from MTA(...): 250 ... queued as X", and X's smtpd line comes before this one).
-        if (queuedAs && (queuedHere || (loopback && (reply.Contains("from MTA(", StringComparison.Ordinal) || IsFilterPort(relay)))))
+        if (queuedAs && (queuedHere || (loopback && ((reply & ReplyHints.FromMta) != 0 || IsFilterPort(relay)))))
         {
             return HopKind.ContentFilter;
         }

@@ -7,10 +7,18 @@ namespace SpamTrace.Logs.Correlation;
 /// but are too many to intern for good (a receiver's refusal text, repeated for every message it defers).
 /// </summary>
 /// <remarks>Direct-mapped: a new value takes its slot from whatever was there. Single-threaded.</remarks>
-internal sealed class RecentStrings(int slotsLog2 = 12)
+internal sealed class RecentStrings
 {
     private const int MaxLength = 1024;
-    private readonly (int Hash, string? Value)[] _slots = new (int, string?)[1 << slotsLog2];
+    private readonly (int Hash, string? Value)[] _slots;
+
+    /// <param name="slotsLog2">The table has 2^slotsLog2 slots (1 to 20).</param>
+    public RecentStrings(int slotsLog2 = 12)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(slotsLog2, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(slotsLog2, 20);
+        _slots = new (int, string?)[1 << slotsLog2];
+    }
 
     public string? Get(ReadOnlySpan<byte> utf8)
     {

@@ -14,14 +14,33 @@ public sealed class RecipientResult
     public string? Relay { get; set; }
     public string? Dsn { get; set; }
     /// <summary>The remote server's answer or the agent's note (the text in parentheses after status=).</summary>
-    public string? Reply { get; set; }
+    public string? Reply
+    {
+        get => _reply.Text;
+        set => _reply.Set(value);
+    }
     public double? DelaySeconds { get; set; }
     public string? Delays { get; set; }
     public DateTime TimeUtc { get; set; }
     /// <summary>How many delivery attempts were logged (deferrals included).</summary>
     public int Attempts { get; set; }
     /// <summary>The first deferral's reply, kept when a later attempt succeeded or bounced.</summary>
-    public string? FirstDeferralReply { get; set; }
+    public string? FirstDeferralReply
+    {
+        // Mostly the same bytes as the last reply (one deferral, or the same refusal each time): one string for both.
+        get => _firstDeferralReply.Utf8 is { } bytes && ReferenceEquals(bytes, _reply.Utf8) ? Reply : _firstDeferralReply.Text;
+        set => _firstDeferralReply.Set(value);
+    }
     /// <summary>For <see cref="HopKind.ContentFilter"/> (and local forwarding): the queue ID it was queued back as.</summary>
     public string? NextQueueId { get; set; }
+
+    private LazyText _reply;
+    private LazyText _firstDeferralReply;
+
+    internal bool HasFirstDeferralReply => !_firstDeferralReply.IsNull;
+
+    /// <summary>Sets the reply from the log line's bytes (shared between recipients when equal), decoded only if read.</summary>
+    internal void SetReply(byte[]? utf8) => _reply.Set(utf8);
+
+    internal void SetFirstDeferralReply(byte[]? utf8) => _firstDeferralReply.Set(utf8);
 }

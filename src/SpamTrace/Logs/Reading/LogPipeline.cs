@@ -132,6 +132,8 @@ public sealed class LogPipeline
             firstTicks = Math.Min(firstTicks, chunk.FirstTicks);
             lastTicks = Math.Max(lastTicks, chunk.LastTicks);
             Count(chunk, statistics);
+            // Read before the chunk goes back to the pool: the reader may refill it at once.
+            var position = chunk.SourcePosition;
 
             try
             {
@@ -148,7 +150,7 @@ public sealed class LogPipeline
                 }
                 free.Add(chunk);
             }
-            _options.Progress?.Invoke(chunk.SourcePosition, totalStored);
+            _options.Progress?.Invoke(position, totalStored);
         }
         if (firstTicks != long.MaxValue)
         {
