@@ -35,8 +35,6 @@ public sealed partial class Correlator : IChunkConsumer
     private byte[] _lastHostBytes = [];
     private HostState? _lastHost;
     private LogInput? _input;
-    private long _bytesSinceCollect;
-    private const long CollectEveryBytes = 64L << 20;
 
     public Correlator(ILogObserver observer, LogEngineOptions options)
     {
@@ -54,17 +52,6 @@ public sealed partial class Correlator : IChunkConsumer
     public void Consume(LogChunk chunk)
     {
         _input = chunk.Input;
-        _bytesSinceCollect += chunk.Length;
-        if (_bytesSinceCollect >= CollectEveryBytes)
-        {
-            // Records live for seconds to days of log time, so they die old, in gen2, which the GC
-            // collects only when it grows large: without this the heap grows to several times what is
-            // alive. A compacting full collection every 64 MB read costs about 5% of the CPU (0.09 s on the 1 GB benchmark
-            // log); without it the peak working set there is 13 MB higher, and it was 310 MB instead of 220 before gen0's
-            // budget was capped (see the CLI's project file).
-            _bytesSinceCollect = 0;
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        }
         var buffer = chunk.Buffer;
         foreach (ref readonly var ev in chunk.ParsedEvents)
         {
