@@ -38,7 +38,8 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         }
     }
     /// <summary>Origins of outbound messages that failed somewhere, by "host/queue ID" of each hop: the causes of notifications.</summary>
-    private readonly Dictionary<(string Host, string QueueId), OriginId> _failedMessages = [];
+    /// <remarks>Keyed by the queue ID's 128-bit value, not its string: 200,000 strings kept alive were copied by every collection.</remarks>
+    private readonly Dictionary<(string Host, QueueKey QueueId), OriginId> _failedMessages = [];
     private const int FailedMessagesCap = 200_000;
 
     public long Chains { get; private set; }
@@ -98,7 +99,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
     {
         if (chain.Origin == OriginKind.Notification)
         {
-            var cause = chain.CausedBy is { } c && _failedMessages.TryGetValue((c.Host, c.QueueId), out var origin) ? origin.ToString() : "unknown";
+            var cause = chain.CausedBy is { } c && _failedMessages.TryGetValue((c.Host, QueueKey.From(c.QueueId)), out var origin) ? origin.ToString() : "unknown";
             s.CausedBy.Add(cause, Math.Max(1, failedRecipients));
             return;
         }
@@ -109,7 +110,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         var hops = chain.Hops;
         for (var h = 0; h < hops.Count; h++)
         {
-            _failedMessages[(chain.Host, hops[h].QueueId)] = s.Id;
+            _failedMessages[(chain.Host, QueueKey.From(hops[h].QueueId))] = s.Id;
         }
     }
 

@@ -31,6 +31,17 @@ internal readonly struct QueueKey : IEquatable<QueueKey>
         return new QueueKey(MemoryMarshal.Read<ulong>(packed), MemoryMarshal.Read<ulong>(packed[8..]));
     }
 
+    /// <summary>The key of an ID kept as a string (the correlator makes them one character per byte).</summary>
+    public static QueueKey From(string id)
+    {
+        Span<byte> bytes = id.Length <= 64 ? stackalloc byte[id.Length] : new byte[id.Length];
+        for (var i = 0; i < id.Length; i++)
+        {
+            bytes[i] = (byte)id[i];
+        }
+        return From(bytes);
+    }
+
     private static QueueKey Hashed(ReadOnlySpan<byte> id)
     {
         ulong a = 14695981039346656037UL, b = 0x9E3779B97F4A7C15UL;
