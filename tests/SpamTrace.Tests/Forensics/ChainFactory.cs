@@ -62,7 +62,7 @@ public sealed class ChainFactory
         };
         if (script is not null)
         {
-            r.Notes.Add(new CleanupNote("info", $"header X-PHP-Originating-Script: {uid}:{script} from local; from=<{sender}> to=<{to.First()}>", t));
+            r.AddNote(new CleanupNote("info", $"header X-PHP-Originating-Script: {uid}:{script} from local; from=<{sender}> to=<{to.First()}>", t));
         }
         return Chain(r, to, status, dsn, reply);
     }

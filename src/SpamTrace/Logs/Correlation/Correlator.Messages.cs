@@ -38,7 +38,10 @@ public sealed partial class Correlator
                 r.Sender ??= _values.Get(ev.From.Of(line));
                 break;
             case EventKind.CleanupMessageId:
-                r.MessageId ??= Str(line, ev.MessageId);
+                if (!r.HasMessageId && !ev.MessageId.IsEmpty)
+                {
+                    r.SetMessageId(ev.MessageId.Of(line).ToArray());
+                }
                 break;
             case EventKind.CleanupAction:
             case EventKind.MilterAction:
@@ -137,7 +140,7 @@ public sealed partial class Correlator
         var action = Str(line, ev.Action) ?? "";
         var text = Str(line, ev.Text) ?? "";
         var detail = Str(line, ev.Detail);
-        r.Notes.Add(new CleanupNote(action, detail is null ? text : text + ": " + detail, time));
+        r.AddNote(new CleanupNote(action, detail is null ? text : text + ": " + detail, time));
         r.ClientIp ??= Str(line, ev.ClientIp);
         if (r.Sender is null && !ev.From.IsEmpty)
         {
@@ -192,7 +195,7 @@ public sealed partial class Correlator
         rcpt.SetReply(reply);
         rcpt.Status = ev.Status;
         rcpt.DelaySeconds = Seconds(ev.Delay.Of(line)) ?? rcpt.DelaySeconds;
-        rcpt.Delays = _values.Get(ev.Delays.Of(line));
+        rcpt.SetDelays(ev.Delays.Of(line));
         rcpt.TimeUtc = time;
         rcpt.Attempts++;
         var queuedAs = !ev.OtherQueueId.IsEmpty;
@@ -226,7 +229,7 @@ public sealed partial class Correlator
         else
         {
             // local(8) .forward/aliases: a new message of its own, attributed as forwarded.
-            m.Record.ForwardedQueueIds.Add(next.Record.QueueId);
+            m.Record.AddForward(next.Record.QueueId);
             next.Record.Origin = OriginKind.Forward;
             next.Record.EntrySeen = true;
             next.CausedBy = new ChainLink(host.Name, m.Record.QueueId);
@@ -242,7 +245,7 @@ public sealed partial class Correlator
         var n = LinkNotification(host, m.Record.QueueId, line, in ev, ticks);
         if (!ReferenceEquals(n, m))
         {
-            m.Record.NotificationQueueIds.Add(n.Record.QueueId);
+            m.Record.AddNotification(n.Record.QueueId);
         }
     }
 

@@ -38,8 +38,10 @@ internal sealed class HostState
     {
         if (ticks - _generationStartTicks > EmittedWindowTicks || _emittedNow.Count >= GenerationLimit)
         {
-            (_emittedBefore, _emittedNow) = (_emittedNow, _emittedBefore);
-            _emittedNow.Clear();
+            // A fresh table sized like the last one, not Clear(): a table keeps the capacity of its busiest window,
+            // and clearing 50,000 slots every two minutes of log time was a fifth of the correlator's time.
+            _emittedBefore = _emittedNow;
+            _emittedNow = new Dictionary<QueueKey, long>(_emittedBefore.Count);
             _generationStartTicks = ticks;
         }
         _emittedNow[key] = ticks;

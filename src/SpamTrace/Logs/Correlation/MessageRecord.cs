@@ -33,19 +33,24 @@ public sealed class MessageRecord
     public int? Uid { get; set; }
 
     public string? Sender { get; set; }
-    public string? MessageId { get; set; }
+    public string? MessageId
+    {
+        get => _messageId.Text;
+        set => _messageId.Set(value);
+    }
     public long? Size { get; set; }
     public int? Nrcpt { get; set; }
 
     public List<RecipientResult> Recipients { get; } = [];
-    public List<CleanupNote> Notes { get; } = [];
+    /// <summary>header/body checks and milter actions cleanup logged (most messages have none: the list is made on the first).</summary>
+    public IReadOnlyList<CleanupNote> Notes => _notes ?? (IReadOnlyList<CleanupNote>)[];
 
     /// <summary>The content-filter hop this record was re-injected from (same chain).</summary>
     public string? ParentQueueId { get; set; }
     /// <summary>Notifications Postfix generated for this message (non-delivery, delay, success): their queue IDs.</summary>
-    public List<string> NotificationQueueIds { get; } = [];
+    public IReadOnlyList<string> NotificationQueueIds => _notifications ?? (IReadOnlyList<string>)[];
     /// <summary>Messages local(8) forwarded this one as.</summary>
-    public List<string> ForwardedQueueIds { get; } = [];
+    public IReadOnlyList<string> ForwardedQueueIds => _forwards ?? (IReadOnlyList<string>)[];
 
     public MessageFate Fate { get; set; }
     /// <summary>True while the message sits in the hold queue (cleanup HOLD or postsuper -h), until released.</summary>
@@ -57,4 +62,21 @@ public sealed class MessageRecord
 
     /// <summary>Raw lines, only collected when the correlator is asked to (trace --raw).</summary>
     public List<SourceLine>? Lines { get; set; }
+
+    // Made on first use: three empty lists per queue file were 6% of everything the correlator allocated.
+    private List<CleanupNote>? _notes;
+    // As the line's bytes until read: few commands read it, and as UTF-16 it was the biggest string a record holds.
+    private LazyText _messageId;
+    private List<string>? _notifications;
+    private List<string>? _forwards;
+
+    internal bool HasMessageId => !_messageId.IsNull;
+
+    internal void SetMessageId(byte[] utf8) => _messageId.Set(utf8);
+
+    public void AddNote(CleanupNote note) => (_notes ??= []).Add(note);
+
+    internal void AddNotification(string queueId) => (_notifications ??= []).Add(queueId);
+
+    internal void AddForward(string queueId) => (_forwards ??= []).Add(queueId);
 }

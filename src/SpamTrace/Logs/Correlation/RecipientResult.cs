@@ -20,7 +20,11 @@ public sealed class RecipientResult
         set => _reply.Set(value);
     }
     public double? DelaySeconds { get; set; }
-    public string? Delays { get; set; }
+    public string? Delays
+    {
+        get => _delays.Text;
+        set => _delays.Set(value);
+    }
     public DateTime TimeUtc { get; set; }
     /// <summary>How many delivery attempts were logged (deferrals included).</summary>
     public int Attempts { get; set; }
@@ -36,6 +40,7 @@ public sealed class RecipientResult
 
     private LazyText _reply;
     private LazyText _firstDeferralReply;
+    private LazyText _delays;
 
     internal bool HasFirstDeferralReply => !_firstDeferralReply.IsNull;
 
@@ -43,4 +48,6 @@ public sealed class RecipientResult
     internal void SetReply(byte[]? utf8) => _reply.Set(utf8);
 
     internal void SetFirstDeferralReply(byte[]? utf8) => _firstDeferralReply.Set(utf8);
+
+    internal void SetDelays(ReadOnlySpan<byte> utf8) => _delays.Set(utf8.IsEmpty ? null : utf8.ToArray());
 }

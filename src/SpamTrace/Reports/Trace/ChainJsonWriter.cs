@@ -161,7 +161,7 @@ public static class ChainJsonWriter
         }
     }
 
-    private static void IdList(Utf8JsonWriter w, string name, List<string> ids)
+    private static void IdList(Utf8JsonWriter w, string name, IReadOnlyList<string> ids)
     {
         if (ids.Count == 0)
         {
