@@ -224,6 +224,7 @@ public sealed class LogPipeline
         {
             try
             {
+                ThreadNice.Lower();
                 body();
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
