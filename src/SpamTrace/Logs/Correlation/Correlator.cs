@@ -23,7 +23,8 @@ public sealed partial class Correlator : IChunkConsumer
     private readonly ChainAssembler _assembler;
     private readonly StringPool _pool = new();
     // Values that repeat in bursts: a sender's address on each of its messages, a recipient on both hops of a
-    // re-injected message, a receiver's refusal on every recipient it defers. Sharing them saves decoding and memory.
+    // re-injected message (_values); a receiver's refusal on every recipient it defers (_replyBytes, kept as bytes);
+    // a reject or auth-failure text on a guessing client's session lines (_replies). Sharing saves decoding and memory.
     // Small on purpose: a cache keeps its values alive through collections, and at 8192 slots the strings it held
     // were promoted by the GC for nothing (1 GB benchmark log: 1.63 s and 128 MB with 8192/4096 slots, 1.41-1.46 s
     // and 112 MB with 64/16; repeats come close together).

@@ -22,9 +22,13 @@ internal static class HopClassifier
         FromMta = 2,
     }
 
-    public static ReplyHints HintsOf(ReadOnlySpan<char> reply) =>
-        (reply.Contains("delivery temporarily suspended", StringComparison.OrdinalIgnoreCase) ? ReplyHints.Suspended : ReplyHints.None)
-        | (reply.Contains("from MTA(", StringComparison.Ordinal) ? ReplyHints.FromMta : ReplyHints.None);
+    /// <summary>The hints of a reply given as text (tests, callers without the log's bytes): read from its UTF-8 form.</summary>
+    public static ReplyHints HintsOf(ReadOnlySpan<char> reply)
+    {
+        Span<byte> small = stackalloc byte[256];
+        var utf8 = System.Text.Encoding.UTF8.GetMaxByteCount(reply.Length) <= small.Length ? small : new byte[System.Text.Encoding.UTF8.GetMaxByteCount(reply.Length)];
+        return HintsOf(utf8[..System.Text.Encoding.UTF8.GetBytes(reply, utf8)]);
+    }
 
     public static ReplyHints HintsOf(ReadOnlySpan<byte> reply) =>
         (ContainsIgnoreCase(reply, "delivery temporarily suspended"u8) ? ReplyHints.Suspended : ReplyHints.None)
