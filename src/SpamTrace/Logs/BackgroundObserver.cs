@@ -21,13 +21,11 @@ internal sealed class BackgroundObserver : ILogObserver
     private const int MaxQueuedBatches = 4;
 
     private readonly ILogObserver _inner;
-    private readonly Queue<object[]> _batches = new();
-    private readonly object _gate = new();
+    private readonly HandOffQueue<object[]> _batches = new(MaxQueuedBatches);
     private readonly Thread _thread;
-    private bool _completed;
     private object[] _current = new object[BatchSize];
     private int _count;
-    private Exception? _failure;
+    private volatile Exception? _failure;
 
     public BackgroundObserver(ILogObserver inner)
     {
@@ -47,7 +45,7 @@ internal sealed class BackgroundObserver : ILogObserver
         {
             Enqueue(Seal());
         }
-        CompleteAdding();
+        _batches.CompleteAdding();
         _thread.Join();
         ThrowIfFailed();
     }
@@ -56,7 +54,7 @@ internal sealed class BackgroundObserver : ILogObserver
     public void Abandon()
     {
         _failure ??= new OperationCanceledException();
-        CompleteAdding();
+        _batches.Fail();
         _thread.Join();
     }
 
@@ -82,63 +80,15 @@ internal sealed class BackgroundObserver : ILogObserver
         return batch;
     }
 
-    private void Enqueue(object[] batch)
-    {
-        lock (_gate)
-        {
-            while (_batches.Count >= MaxQueuedBatches && _failure is null)
-            {
-                Monitor.Wait(_gate);
-            }
-            // A failed observer takes nothing more: the batch is dropped and the failure rethrown by the next Add.
-            if (_failure is null)
-            {
-                _batches.Enqueue(batch);
-                Monitor.PulseAll(_gate);
-            }
-        }
-    }
-
-    private void CompleteAdding()
-    {
-        lock (_gate)
-        {
-            _completed = true;
-            Monitor.PulseAll(_gate);
-        }
-    }
-
-    /// <summary>The next batch, waiting for one; null once adding is complete and the queue is empty.</summary>
-    private object[]? Take()
-    {
-        lock (_gate)
-        {
-            while (true)
-            {
-                if (_batches.TryDequeue(out var batch))
-                {
-                    Monitor.PulseAll(_gate);
-                    return batch;
-                }
-                if (_completed)
-                {
-                    return null;
-                }
-                Monitor.Wait(_gate);
-            }
-        }
-    }
+    // A failed observer takes nothing more: the batch is dropped and the failure rethrown by the next Add.
+    private void Enqueue(object[] batch) => _batches.Add(batch);
 
     private void Drain()
     {
         try
         {
-            while (Take() is { } batch)
+            while (_batches.Take(CancellationToken.None) is { } batch)
             {
-                if (_failure is not null)
-                {
-                    continue;
-                }
                 foreach (var item in batch)
                 {
                     if (item is MessageChain chain)
@@ -154,13 +104,9 @@ internal sealed class BackgroundObserver : ILogObserver
         }
         catch (Exception ex)
         {
-            lock (_gate)
-            {
-                _failure = ex;
-                _batches.Clear();
-                // Wakes a producer waiting for room: it drops its batch and sees the failure.
-                Monitor.PulseAll(_gate);
-            }
+            _failure = ex;
+            // Wakes a producer waiting for room: it drops its batch and sees the failure.
+            _batches.Fail();
         }
     }
 

@@ -8,7 +8,7 @@ namespace SpamTrace.Logs.Reading;
 internal sealed class ChunkReader(
     IReadOnlyList<LogInput> inputs,
     LogPipelineOptions options,
-    ChunkQueue free,
+    HandOffQueue<LogChunk> free,
     Action<LogChunk> emit,
     CancellationToken cancellationToken)
 {

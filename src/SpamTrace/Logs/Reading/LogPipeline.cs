@@ -45,14 +45,14 @@ public sealed class LogPipeline
     private LogStatistics Run(CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var free = new ChunkQueue();
-        var work = new ChunkQueue();
+        var free = new HandOffQueue<LogChunk>();
+        var work = new HandOffQueue<LogChunk>();
         for (var i = 0; i < _poolSize; i++)
         {
-            free.Add(new LogChunk(_options.ChunkSize, _options.MaxLinesPerChunk));
+            _ = free.Add(new LogChunk(_options.ChunkSize, _options.MaxLinesPerChunk));
         }
 
-        var reader = new ChunkReader(_inputs, _options, free, work.Add, stop.Token);
+        var reader = new ChunkReader(_inputs, _options, free, chunk => work.Add(chunk), stop.Token);
         var threads = new List<Thread>
         {
             Start("spamtrace-read", () =>
@@ -111,7 +111,7 @@ public sealed class LogPipeline
     }
 
     /// <summary>The consuming loop on the calling thread: takes the chunks in sequence.</summary>
-    private LogStatistics HandOff(ChunkQueue free, CancellationToken cancellationToken)
+    private LogStatistics HandOff(HandOffQueue<LogChunk> free, CancellationToken cancellationToken)
     {
         var statistics = new LogStatistics();
         long? totalStored = _inputs.All(i => i.SizeOnDisk is not null) ? _inputs.Sum(i => i.SizeOnDisk!.Value) : null;
@@ -148,7 +148,7 @@ public sealed class LogPipeline
                 {
                     _ready[next % _poolSize] = null;
                 }
-                free.Add(chunk);
+                _ = free.Add(chunk);
             }
             _options.Progress?.Invoke(position, totalStored);
         }
