@@ -14,12 +14,8 @@ namespace SpamTrace.Cli.Commands;
 /// </summary>
 public sealed class ContainCommand : Command<ContainCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : InstanceSettings
     {
-        [CommandOption("-c|--config <DIR>")]
-        [Description("Postfix config directory of an instance (repeatable). Default: the default instance.")]
-        public string[] ConfigDirectories { get; init; } = [];
-
         [CommandOption("--from-diagnose <FILE>")]
         [Description("Contain the culprits of a `spamtrace diagnose --json` report.")]
         public string? FromDiagnose { get; init; }
@@ -81,7 +77,7 @@ public sealed class ContainCommand : Command<ContainCommand.Settings>
         public bool CloseRelay { get; init; }
 
         [CommandOption("--mynetworks <VALUE>")]
-        [Description("The mynetworks value used to close an open relay. Default: 127.0.0.0/8 [::1]/128.")]
+        [Description("The mynetworks value used to close an open relay. Default: 127.0.0.0/8 [[::1]]/128.")]
         public string? MyNetworks { get; init; }
 
         [CommandOption("--no-policy")]

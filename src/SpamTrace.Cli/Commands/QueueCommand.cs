@@ -13,12 +13,8 @@ namespace SpamTrace.Cli.Commands;
 /// <summary><c>spamtrace queue</c>: what is waiting in the Postfix queue(s), by who sent it, where to, and why it is stuck.</summary>
 public sealed class QueueCommand : Command<QueueCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : InstanceSettings
     {
-        [CommandOption("-c|--config <DIR>")]
-        [Description("Postfix config directory of an instance (repeatable). Default: the default instance.")]
-        public string[] ConfigDirectories { get; init; } = [];
-
         [CommandOption("--input <FILE>")]
         [Description("Summarise a saved `postqueue -j` or `mailq` listing instead of the live queue (- for stdin). Queue files are not read.")]
         public string? Input { get; init; }
