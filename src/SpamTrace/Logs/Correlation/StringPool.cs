@@ -26,8 +26,6 @@ internal sealed class StringPool
         public string Value;
     }
 
-    public int Count => _count;
-
     public string? Get(ReadOnlySpan<byte> utf8)
     {
         if (utf8.IsEmpty)

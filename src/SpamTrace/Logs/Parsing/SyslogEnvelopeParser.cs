@@ -52,9 +52,7 @@ internal static class SyslogEnvelopeParser
             return false;
         }
         int tagEnd = pos + i;
-        ev.Program = LineSpan.Range(pos, tagEnd);
-        int slash = line.Slice(pos, i).LastIndexOf((byte)'/');
-        ev.Daemon = slash < 0 ? ev.Program : LineSpan.Range(pos + slash + 1, tagEnd);
+        SetProgram(line, pos, tagEnd, ref ev);
         pos = tagEnd;
         if (line[pos] == (byte)'[')
         {
@@ -72,6 +70,14 @@ internal static class SyslogEnvelopeParser
         }
         payload = LineSpan.SkipSpaces(line, pos + 1);
         return true;
+    }
+
+    /// <summary>The whole tag as the program, and its last path component as the daemon ("postfix/submission/smtpd" -> "smtpd").</summary>
+    private static void SetProgram(ReadOnlySpan<byte> line, int start, int end, ref LogEvent ev)
+    {
+        ev.Program = LineSpan.Range(start, end);
+        int slash = line[start..end].LastIndexOf((byte)'/');
+        ev.Daemon = slash < 0 ? ev.Program : LineSpan.Range(start + slash + 1, end);
     }
 
     /// <summary>The index after "&lt;PRI&gt;" (1-3 digits), or -1.</summary>
@@ -110,11 +116,8 @@ internal static class SyslogEnvelopeParser
             return false;
         }
         ev.Host = LineSpan.Range(pos, hostEnd);
-        ev.Program = LineSpan.Range(hostEnd + 1, appEnd);
-        int slash = line[(hostEnd + 1)..appEnd].LastIndexOf((byte)'/');
-        ev.Daemon = slash < 0 ? ev.Program : LineSpan.Range(hostEnd + 1 + slash + 1, appEnd);
-        var procId = line[(appEnd + 1)..procEnd];
-        if (System.Buffers.Text.Utf8Parser.TryParse(procId, out int pid, out var digits) && digits == procId.Length)
+        SetProgram(line, hostEnd + 1, appEnd, ref ev);
+        if (LineSpan.ParseInt(line, appEnd + 1, out int pid) == procEnd)
         {
             ev.Pid = pid;
         }
