@@ -10,6 +10,8 @@ namespace SpamTrace.Bench;
 /// <c>SpamTrace.Bench correlate [--mb N] [--rounds R] LOG</c>: parses the first N MB of a log into memory once, then
 /// times the correlator alone over those parsed chunks R times, on one thread. Without the parsing threads competing
 /// for the cores, the minimum over rounds is a steady figure for comparing correlator changes on a noisy machine.
+/// <c>--observer diagnose</c> runs diagnose's observer inline after each chain, so the difference between the two
+/// runs is what diagnose's analysis costs on top of correlation.
 /// </summary>
 public static class CorrelateCommand
 {
@@ -17,6 +19,7 @@ public static class CorrelateCommand
     {
         var megabytes = 200;
         var rounds = 7;
+        var observerName = "count";
         var paths = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -24,6 +27,7 @@ public static class CorrelateCommand
             {
                 case "--mb": megabytes = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--observer": observerName = args[++i]; break;
                 default: paths.Add(args[i]); break;
             }
         }
@@ -34,7 +38,12 @@ public static class CorrelateCommand
         var times = new List<double>();
         for (var r = 0; r < rounds; r++)
         {
-            var counter = new Counter();
+            var counter = new Counter(observerName switch
+            {
+                "count" => null,
+                "diagnose" => new SpamTrace.Forensics.DiagnoseObserver(SpamTrace.Forensics.UidNames.None),
+                _ => throw new ArgumentException($"unknown observer '{observerName}' (count, diagnose)"),
+            });
             var correlator = new Correlator(counter, new LogEngineOptions());
             GC.Collect(2, GCCollectionMode.Forced, true, true);
             var clock = Stopwatch.StartNew();
@@ -69,15 +78,17 @@ public static class CorrelateCommand
         return 0;
     }
 
-    private sealed class Counter : ILogObserver
+    private sealed class Counter(ILogObserver? inner) : ILogObserver
     {
         public long Chains;
 
-        public void OnChain(MessageChain chain) => Chains++;
-
-        public void OnSessionEvent(SessionEvent e)
+        public void OnChain(MessageChain chain)
         {
+            Chains++;
+            inner?.OnChain(chain);
         }
+
+        public void OnSessionEvent(SessionEvent e) => inner?.OnSessionEvent(e);
     }
 
     /// <summary>Copies parsed chunks out of the pipeline's pool until the byte budget is reached.</summary>

@@ -1,19 +1,21 @@
 namespace SpamTrace.Forensics;
 
-/// <summary>Failed logins seen for one key (a username or a client IP): count, time span and capped detail.</summary>
+/// <summary>Failed logins seen from one client IP: count, time span, and when they happened (for "failures before the first success").</summary>
 public sealed class AuthFailureStats
 {
     private const int TimesCap = 10_000;
-    /// <summary>The first lines' times with their counts (a "message repeated N times" line is one entry of N).</summary>
+    /// <summary>
+    /// The first lines' times with their counts, one entry per second: a guessing client fails many times a second, and
+    /// a "message repeated N times" line is one entry of N.
+    /// </summary>
     private readonly List<(DateTime Time, int Count)> _times = [];
     private long _timedCount;
 
     public long Count { get; private set; }
     public DateTime FirstUtc { get; private set; } = DateTime.MaxValue;
     public DateTime LastUtc { get; private set; } = DateTime.MinValue;
-    public BoundedSet Ips { get; } = new(1_000);
 
-    public void Add(DateTime utc, string? ip, int count = 1)
+    public void Add(DateTime utc, int count = 1)
     {
         count = Math.Max(count, 1);
         Count += count;
@@ -25,17 +27,21 @@ public sealed class AuthFailureStats
         {
             LastUtc = utc;
         }
-        if (_times.Count < TimesCap)
+        if (_times.Count > 0 && _times[^1].Time == utc)
+        {
+            _times[^1] = (utc, _times[^1].Count + count);
+            _timedCount += count;
+        }
+        else if (_times.Count < TimesCap)
         {
             _times.Add((utc, count));
             _timedCount += count;
         }
-        Ips.Add(ip);
     }
 
     /// <summary>
     /// Failures up to a time, its own second included (syslog time has whole seconds: a guess and the success after it
-    /// often share one); exact up to the first 10,000 failure lines, then extrapolated from them.
+    /// often share one); exact up to the first 10,000 seconds with failures, then extrapolated from them.
     /// </summary>
     public long CountBefore(DateTime utc)
     {

@@ -21,9 +21,8 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
     public Dictionary<string, ProviderStats> Providers { get; } = new(StringComparer.OrdinalIgnoreCase);
     /// <summary>Remote recipients per provider (known from the relay's host name), for the share each one refuses.</summary>
     public BoundedCounter ProviderTraffic { get; } = new(1_000);
-    public Dictionary<string, AuthFailureStats> AuthFailuresByUser { get; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Failed logins per client IP: the brute-force evidence counts an IP's failures before it first sent as a login.</summary>
     public Dictionary<string, AuthFailureStats> AuthFailuresByIp { get; } = new(StringComparer.OrdinalIgnoreCase);
-    public Dictionary<string, DateTime> FirstLoginByUser { get; } = new(StringComparer.OrdinalIgnoreCase);
     /// <summary>All origins' timelines summed (computed when asked: it is only needed at the end).</summary>
     public MinuteHistogram OutboundTimeline
     {
@@ -38,9 +37,15 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         }
     }
     /// <summary>Origins of outbound messages that failed somewhere, by "host/queue ID" of each hop: the causes of notifications.</summary>
-    /// <remarks>Keyed by the queue ID's 128-bit value, not its string: 200,000 strings kept alive were copied by every collection.</remarks>
-    private readonly Dictionary<(string Host, QueueKey QueueId), OriginId> _failedMessages = [];
+    /// <remarks>Keyed by the queue ID's 128-bit value, not its string: 200,000 strings kept alive were copied by every collection.
+    /// Values are indexes into <see cref="_originList"/>: a table without references is one the collector never scans.</remarks>
+    private readonly Dictionary<(int Host, QueueKey QueueId), int> _failedMessages = [];
+    private readonly List<OriginStats> _originList = [];
     private const int FailedMessagesCap = 200_000;
+
+    private OriginStats? _lastStats;
+    /// <summary>Hosts of the log by index: failed messages are keyed by it, so that their table holds no references.</summary>
+    private readonly Dictionary<string, int> _hostIndex = new(StringComparer.Ordinal);
 
     public long Chains { get; private set; }
     public long OutboundChains { get; private set; }
@@ -48,7 +53,6 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
     public long ReputationRefusals { get; private set; }
     public long AuthFailures { get; private set; }
     public long RelayDenied { get; private set; }
-    public BoundedSet RelayDeniedClients { get; } = new(10_000);
     /// <summary>Recipients smtpd refused as unknown at RCPT time: recipient validation is working.</summary>
     public long UnknownRecipientRejects { get; private set; }
     /// <summary>
@@ -83,14 +87,22 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         }
         OutboundChains++;
         var who = OriginAttributor.Attribute(chain, uids);
+        // A burst comes from one origin chain after chain: the last one's stats spare hashing its key again.
+        if (_lastStats is { } last && last.Id.Kind == who.Origin.Kind && ReferenceEquals(last.Id.Key, who.Origin.Key))
+        {
+            AddChain(last, chain, who);
+            return;
+        }
         if (!Origins.TryGetValue(who.Origin, out var stats))
         {
-            Origins[who.Origin] = stats = new OriginStats(who.Origin) { UserName = who.UserName };
+            Origins[who.Origin] = stats = new OriginStats(who.Origin) { UserName = who.UserName, Index = _originList.Count };
+            _originList.Add(stats);
             if (who.Origin.Kind == CulpritKind.Sasl && who.Origin.Key.Contains('@'))
             {
                 OurDomains.Add(_domains.DomainOf(who.Origin.Key));
             }
         }
+        _lastStats = stats;
         AddChain(stats, chain, who);
     }
 
@@ -99,7 +111,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
     {
         if (chain.Origin == OriginKind.Notification)
         {
-            var cause = chain.CausedBy is { } c && _failedMessages.TryGetValue((c.Host, QueueKey.From(c.QueueId)), out var origin) ? origin.ToString() : "unknown";
+            var cause = chain.CausedBy is { } c && _failedMessages.TryGetValue((HostIndex(c.Host), QueueKey.From(c.QueueId)), out var origin) ? _originList[origin].Id.ToString() : "unknown";
             s.CausedBy.Add(cause, Math.Max(1, failedRecipients));
             return;
         }
@@ -107,11 +119,22 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         {
             return;
         }
+        var host = HostIndex(chain.Host);
         var hops = chain.Hops;
         for (var h = 0; h < hops.Count; h++)
         {
-            _failedMessages[(chain.Host, QueueKey.From(hops[h].QueueId))] = s.Id;
+            _failedMessages[(host, QueueKey.From(hops[h].QueueId))] = s.Index;
         }
+    }
+
+    private int HostIndex(string host)
+    {
+        ref var index = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_hostIndex, host, out var known);
+        if (!known)
+        {
+            index = _hostIndex.Count - 1;
+        }
+        return index;
     }
 
     private void AddChain(OriginStats s, MessageChain chain, Attribution who)
@@ -228,11 +251,12 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
                 s.Expired++;
                 break;
         }
-        var deferredOnce = r.Status is DeliveryStatus.Deferred or DeliveryStatus.SoftBounce || r.FirstDeferralReply is not null;
-        // The final answer when the message did not get through; else the deferral that preceded success.
-        var (dsn, reply) = r.Status is DeliveryStatus.Sent or DeliveryStatus.Deliverable
-            ? (null, r.FirstDeferralReply)
-            : (r.Dsn, r.Reply ?? r.FirstDeferralReply);
+        var deferredOnce = r.Status is DeliveryStatus.Deferred or DeliveryStatus.SoftBounce || r.HasFirstDeferralReply;
+        // The final answer when the message did not get through; else the deferral that preceded success. As bytes:
+        // most replies are read only to be classified, and decoding each one cost more than the rest of diagnose.
+        var sent = r.Status is DeliveryStatus.Sent or DeliveryStatus.Deliverable;
+        var dsn = sent ? null : r.Dsn;
+        var reply = sent ? r.FirstDeferralReplyUtf8 : r.ReplyUtf8 ?? r.FirstDeferralReplyUtf8;
         if (dsn is null && reply is null)
         {
             if (deferredOnce)
@@ -280,7 +304,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         if (p.Example is null)
         {
             p.Example = verdict;
-            p.ExampleReply = reply;
+            p.ExampleReply = reply is null ? null : System.Text.Encoding.UTF8.GetString(reply);
         }
     }
 
@@ -309,35 +333,22 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         {
             case SessionEventKind.SaslAuthFailed or SessionEventKind.DovecotAuthFailed:
                 AuthFailures += e.Count;
-                if (!string.IsNullOrEmpty(e.SaslUser))
-                {
-                    Failures(AuthFailuresByUser, e.SaslUser)?.Add(e.TimeUtc, e.ClientIp, e.Count);
-                }
                 if (!string.IsNullOrEmpty(e.ClientIp))
                 {
-                    Failures(AuthFailuresByIp, e.ClientIp)?.Add(e.TimeUtc, e.ClientIp, e.Count);
+                    FailuresFrom(e.ClientIp)?.Add(e.TimeUtc, e.Count);
                 }
                 break;
-            case SessionEventKind.DovecotLogin when !string.IsNullOrEmpty(e.SaslUser):
-                if (!FirstLoginByUser.TryGetValue(e.SaslUser, out var t) || e.TimeUtc < t)
-                {
-                    if (FirstLoginByUser.Count < KeyCap || FirstLoginByUser.ContainsKey(e.SaslUser))
-                    {
-                        FirstLoginByUser[e.SaslUser] = e.TimeUtc;
-                    }
-                }
-                break;
-            case SessionEventKind.Reject:
-                if (e.Text?.Contains("Relay access denied", StringComparison.OrdinalIgnoreCase) == true)
+            // Postfix writes these reasons in this case, always: ordinal search is several times faster than ignoring case.
+            case SessionEventKind.Reject when e.Text is { } text:
+                if (text.Contains("Relay access denied", StringComparison.Ordinal))
                 {
                     RelayDenied++;
-                    RelayDeniedClients.Add(e.ClientIp);
                 }
-                else if (e.Text?.Contains("User unknown", StringComparison.OrdinalIgnoreCase) == true)
+                else if (text.Contains("User unknown", StringComparison.Ordinal))
                 {
                     UnknownRecipientRejects++;
-                    if (e.Text.Contains("recipient table", StringComparison.OrdinalIgnoreCase) || e.Text.Contains("mailbox table", StringComparison.OrdinalIgnoreCase)
-                        || e.Text.Contains("alias table", StringComparison.OrdinalIgnoreCase))
+                    if (text.Contains("recipient table", StringComparison.Ordinal) || text.Contains("mailbox table", StringComparison.Ordinal)
+                        || text.Contains("alias table", StringComparison.Ordinal))
                     {
                         OurDomains.Add(_domains.DomainOf(e.To));
                     }
@@ -346,17 +357,17 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         }
     }
 
-    private static AuthFailureStats? Failures(Dictionary<string, AuthFailureStats> map, string key)
+    private AuthFailureStats? FailuresFrom(string ip)
     {
-        if (map.TryGetValue(key, out var f))
+        if (AuthFailuresByIp.TryGetValue(ip, out var f))
         {
             return f;
         }
-        if (map.Count >= KeyCap)
+        if (AuthFailuresByIp.Count >= KeyCap)
         {
             return null;
         }
-        return map[key] = new AuthFailureStats();
+        return AuthFailuresByIp[ip] = new AuthFailureStats();
     }
 
     private void See(DateTime t)

@@ -9,6 +9,8 @@ public sealed class OriginStats(OriginId id)
     private const int DistinctCap = 20_000;
 
     public OriginId Id { get; } = id;
+    /// <summary>Its place in the order origins were first seen, for tables that refer to it without a reference.</summary>
+    internal int Index { get; init; }
     public string? UserName { get; set; }
 
     public long Messages { get; set; }

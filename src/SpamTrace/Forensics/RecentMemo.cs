@@ -12,7 +12,10 @@ internal sealed class RecentMemo<T>(Func<string, T> compute, int slotsLog2 = 12)
 
     public T Get(string key)
     {
-        ref var slot = ref _slots[string.GetHashCode(key.AsSpan()) & (_slots.Length - 1)];
+        // A sampled hash (length, first and last 8 characters): string hashing is randomized and walks the whole key,
+        // and a direct-mapped cache needs only a spread, not a guarantee.
+        var hash = SpamTrace.Logs.Correlation.Utf8Hash.Sampled(System.Runtime.InteropServices.MemoryMarshal.AsBytes(key.AsSpan()));
+        ref var slot = ref _slots[hash & (_slots.Length - 1)];
         // The correlator hands out repeated values as one instance, so the reference test usually decides.
         if (slot.Key is { } known && (ReferenceEquals(known, key) || string.Equals(known, key, StringComparison.Ordinal)))
         {

@@ -1,78 +1,163 @@
 using System.Buffers;
+using System.Text;
+using SpamTrace.Logs.Correlation;
 
 namespace SpamTrace.Reputation;
 
 /// <summary>
 /// Classifies many replies fast: a receiver refuses thousands of recipients with the same words, differing only in the
-/// address (&lt;...&gt;) and the host's IP ([192.0.2.1]). Those parts are blanked to form the key, looked up by span (no
-/// allocation on a hit); the classifier runs once per distinct wording. Bounded; not thread-safe.
+/// address (&lt;...&gt;), the host's IP ([192.0.2.1]) and the receiver's own transaction ID (Gmail ends every reply
+/// with one: "a640c23a62f3a-069be0e90cd6si526139.126 - gsmtp"). Those parts are blanked to form the key, which is
+/// looked up by the reply's UTF-8 bytes as the log had them: a hit decodes nothing and allocates nothing. The classifier
+/// runs once per distinct wording. Bounded; not thread-safe.
 /// </summary>
 public sealed class ReplyVerdictCache(int capacity = 20_000)
 {
-    private const int MaxKeyChars = 1024;
-    private readonly Dictionary<string, ReplyVerdict> _verdicts = new(StringComparer.Ordinal);
+    private const int MaxKeyBytes = 1024;
+    /// <summary>
+    /// A word this long with a digit in it is an ID (a transaction, a message, an IP in a URL), never a rule: status
+    /// codes ("5.7.606"), rule codes ("TS03", "S3150") and "550-5.1.1" are shorter. Blanked, it stops every reply
+    /// from being a wording of its own.
+    /// </summary>
+    private const int MinIdLength = 12;
+
+    private static readonly SearchValues<byte> WordBytes = SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ._-"u8);
+
+    private readonly Dictionary<byte[], ReplyVerdict> _verdicts = new(Utf8KeyComparer.Instance);
+    // The last reply array and its verdict: the correlator hands out equal replies as one array (a receiver's refusal
+    // without the recipient in it, repeated for every recipient it defers), and the same array needs no key at all.
+    private byte[]? _lastReply;
+    private string? _lastDsn;
+    private ReplyVerdict? _lastVerdict;
 
     public int Count => _verdicts.Count;
 
     public ReplyVerdict Classify(string? dsn, string? reply)
     {
-        var length = (dsn?.Length ?? 0) + 1 + Math.Min(reply?.Length ?? 0, MaxKeyChars);
-        var rented = ArrayPool<char>.Shared.Rent(length);
+        reply ??= "";
+        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(reply.Length));
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(reply, rented);
+            return Classify(dsn, rented.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Classifies a reply given as the log's UTF-8 bytes (no reply and an empty one are the same).</summary>
+    public ReplyVerdict Classify(string? dsn, byte[]? reply)
+    {
+        if (_lastVerdict is not null && ReferenceEquals(reply, _lastReply) && string.Equals(dsn, _lastDsn, StringComparison.Ordinal))
+        {
+            return _lastVerdict;
+        }
+        var verdict = Classify(dsn, reply.AsSpan());
+        (_lastReply, _lastDsn, _lastVerdict) = (reply, dsn, verdict);
+        return verdict;
+    }
+
+    public ReplyVerdict Classify(string? dsn, ReadOnlySpan<byte> reply)
+    {
+        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(dsn?.Length ?? 0) + 1 + Math.Min(reply.Length, MaxKeyBytes));
         try
         {
             var key = rented.AsSpan(0, Normalize(dsn, reply, rented));
-            var lookup = _verdicts.GetAlternateLookup<ReadOnlySpan<char>>();
+            var lookup = _verdicts.GetAlternateLookup<ReadOnlySpan<byte>>();
             if (lookup.TryGetValue(key, out var known))
             {
                 return known;
             }
-            var verdict = ReplyClassifier.Classify(dsn, reply);
+            var verdict = ReplyClassifier.Classify(dsn, Encoding.UTF8.GetString(reply));
             if (_verdicts.Count < capacity)
             {
-                _verdicts[key.ToString()] = verdict;
+                _verdicts[key.ToArray()] = verdict;
             }
             return verdict;
         }
         finally
         {
-            ArrayPool<char>.Shared.Return(rented);
+            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 
-    /// <summary>dsn, a separator, then the reply with the insides of &lt;...&gt; and of IP-like [...] left out.</summary>
-    private static int Normalize(string? dsn, string? reply, Span<char> into)
+    /// <summary>
+    /// dsn, a separator, then the reply with the insides of &lt;...&gt; and of IP-like [...] left out and long IDs
+    /// replaced by '#'.
+    /// </summary>
+    private static int Normalize(string? dsn, ReadOnlySpan<byte> reply, Span<byte> into)
     {
-        var n = 0;
-        foreach (var c in dsn ?? "")
+        var n = Encoding.UTF8.GetBytes(dsn ?? "", into);
+        into[n++] = 1;
+        if (reply.Length > MaxKeyBytes)
         {
-            into[n++] = c;
+            reply = reply[..MaxKeyBytes];
         }
-        into[n++] = '\u0001';
-        var text = (reply ?? "").AsSpan();
-        if (text.Length > MaxKeyChars)
+        var wordStart = -1;
+        var wordHasDigit = false;
+        for (var i = 0; i < reply.Length; i++)
         {
-            text = text[..MaxKeyChars];
-        }
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
+            var c = reply[i];
+            if (IsWordByte(c))
+            {
+                if (wordStart < 0)
+                {
+                    wordStart = n;
+                    wordHasDigit = false;
+                }
+                wordHasDigit |= char.IsAsciiDigit((char)c);
+                into[n++] = c;
+                continue;
+            }
+            n = EndWord(into, n, wordStart, wordHasDigit);
+            wordStart = -1;
             into[n++] = c;
             var close = c switch
             {
-                '<' => '>',
+                (byte)'<' => (byte)'>',
                 // Rule codes such as [TS03] stay; only bracketed addresses ([192.0.2.1], [IPv6:...]) are blanked.
-                '[' when i + 1 < text.Length && (char.IsAsciiDigit(text[i + 1]) || text[(i + 1)..].StartsWith("IPv6:", StringComparison.OrdinalIgnoreCase)) => ']',
-                _ => '\0',
+                (byte)'[' when i + 1 < reply.Length && (char.IsAsciiDigit((char)reply[i + 1]) || reply[(i + 1)..].StartsWith("IPv6:"u8)) => (byte)']',
+                _ => (byte)0,
             };
-            if (close != '\0')
+            if (close != 0)
             {
-                var end = text[(i + 1)..].IndexOf(close);
+                var end = reply[(i + 1)..].IndexOf(close);
                 if (end >= 0)
                 {
                     i += end;
                 }
             }
         }
-        return n;
+        return EndWord(into, n, wordStart, wordHasDigit);
+    }
+
+    private static int EndWord(Span<byte> into, int n, int wordStart, bool hasDigit)
+    {
+        if (wordStart < 0 || !hasDigit || n - wordStart < MinIdLength)
+        {
+            return n;
+        }
+        into[wordStart] = (byte)'#';
+        return wordStart + 1;
+    }
+
+    private static bool IsWordByte(byte c) => WordBytes.Contains(c);
+
+    /// <summary>Byte-array keys compared by content, and looked up by span so that a hit copies nothing.</summary>
+    private sealed class Utf8KeyComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+    {
+        public static readonly Utf8KeyComparer Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => ReferenceEquals(x, y) || (x is not null && y is not null && x.AsSpan().SequenceEqual(y));
+
+        public int GetHashCode(byte[] key) => Utf8Hash.Of(key);
+
+        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+
+        public int GetHashCode(ReadOnlySpan<byte> alternate) => Utf8Hash.Of(alternate);
+
+        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
     }
 }

@@ -11,13 +11,27 @@ public class AuthFailureStatsTests
     public void A_repeated_failure_line_counts_its_repeats_before_and_after_a_time()
     {
         var stats = new AuthFailureStats();
-        stats.Add(Start, "192.0.2.1");
-        stats.Add(Start.AddMinutes(1), "192.0.2.1", count: 14);
-        stats.Add(Start.AddMinutes(5), "192.0.2.2", count: 3);
+        stats.Add(Start);
+        stats.Add(Start.AddMinutes(1), count: 14);
+        stats.Add(Start.AddMinutes(5), count: 3);
         Assert.Equal(18, stats.Count);
         Assert.Equal(15, stats.CountBefore(Start.AddMinutes(2)));
         Assert.Equal(0, stats.CountBefore(Start.AddSeconds(-1)));
-        Assert.Equal(2, stats.Ips.Count);
+    }
+
+    [Fact]
+    public void Failures_in_one_second_share_an_entry_and_still_count_by_time()
+    {
+        var stats = new AuthFailureStats();
+        for (var i = 0; i < 30_000; i++)
+        {
+            // 30,000 failures in 3,000 seconds: more failures than the 10,000 timed entries, all of them timed exactly.
+            stats.Add(Start.AddSeconds(i / 10));
+        }
+        Assert.Equal(30_000, stats.Count);
+        Assert.Equal(10, stats.CountBefore(Start));
+        Assert.Equal(15_000, stats.CountBefore(Start.AddSeconds(1_499)));
+        Assert.Equal(30_000, stats.CountBefore(Start.AddHours(1)));
     }
 
     [Fact]
@@ -34,7 +48,7 @@ public class AuthFailureStatsTests
             Count = 25,
         });
         Assert.Equal(25, observer.AuthFailures);
-        Assert.Equal(25, observer.AuthFailuresByUser["alice@example.org"].Count);
+        Assert.Equal(25, observer.AuthFailuresByIp["198.51.100.7"].Count);
         Assert.Equal(25, observer.AuthFailuresByIp["198.51.100.7"].CountBefore(Start));
     }
 }

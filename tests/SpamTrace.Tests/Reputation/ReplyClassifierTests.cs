@@ -115,6 +115,40 @@ public class ReplyVerdictCacheTests
         // Both "User unknown" replies share one entry; the Yahoo rule codes in brackets keep theirs apart.
         Assert.Equal(3, cache.Count);
     }
+
+    [Fact]
+    public void Receivers_transaction_ids_do_not_split_the_cache_but_status_codes_do()
+    {
+        var cache = new ReplyVerdictCache();
+        const string gmail = "host gmail-smtp-in.l.google.com[142.250.27.26] said: 550-5.1.1 The email account that you tried to reach does not exist. https://support.google.com/mail/?p=NoSuchUser {0} - gsmtp (in reply to RCPT TO command)";
+        foreach (var id in new[] { "a640c23a62f3a-069be0e90cd6si526139.126", "5b1f17b1804b1-43cf2e0a1a0si1234.12", "d2e1a72fcca58-7f3b1c2e5a9si99.7" })
+        {
+            var reply = string.Format(System.Globalization.CultureInfo.InvariantCulture, gmail, id);
+            Assert.Equal(ReplyClassifier.Classify("5.1.1", reply), cache.Classify("5.1.1", reply));
+        }
+        Assert.Equal(1, cache.Count);
+
+        // Short words with digits are codes, not IDs: 5.7.1 is not 5.1.1, and S3150 is not S3140.
+        var refused = "host mx.example.net[203.0.113.5] said: 550 5.7.1 Unfortunately, messages from [192.0.2.10] weren't sent. [S3150]";
+        Assert.Equal(ReplyClassifier.Classify("5.7.1", refused), cache.Classify("5.7.1", refused));
+        Assert.Equal(ReplyClassifier.Classify("5.7.1", refused.Replace("S3150", "S3140", StringComparison.Ordinal)), cache.Classify("5.7.1", refused.Replace("S3150", "S3140", StringComparison.Ordinal)));
+        Assert.Equal(3, cache.Count);
+    }
+
+    [Fact]
+    public void Bytes_and_text_of_one_reply_get_one_verdict_and_one_entry()
+    {
+        var cache = new ReplyVerdictCache();
+        const string reply = "host mta7.am0.yahoodns.net[67.195.204.70] refused to talk to me: 421 4.7.0 [TS03] All messages from [192.0.2.10] will be permanently deferred";
+        var bytes = System.Text.Encoding.UTF8.GetBytes(reply);
+        var fromText = cache.Classify("4.7.0", reply);
+        Assert.Equal(ReplyClassifier.Classify("4.7.0", reply), fromText);
+        Assert.Equal(fromText, cache.Classify("4.7.0", bytes));
+        // The same array again is answered from the last verdict; a different dsn is not.
+        Assert.Same(cache.Classify("4.7.0", bytes), cache.Classify("4.7.0", bytes));
+        Assert.Equal(ReplyClassifier.Classify(null, reply), cache.Classify(null, bytes));
+        Assert.Equal(2, cache.Count);
+    }
 }
 
 public class ProviderGuessTests

@@ -20,6 +20,9 @@ internal struct LazyText
     /// <summary>The text, decoded once on first read.</summary>
     public string? Text => _text ??= _utf8 is null ? null : Encoding.UTF8.GetString(_utf8);
 
+    /// <summary>The UTF-8 bytes without decoding them; encoded (a new array) only when the value was set as text.</summary>
+    public readonly byte[]? ToUtf8() => _utf8 ?? (_text is null ? null : Encoding.UTF8.GetBytes(_text));
+
     public void Set(string? text)
     {
         _text = text;

@@ -44,6 +44,11 @@ public sealed class RecipientResult
 
     internal bool HasFirstDeferralReply => !_firstDeferralReply.IsNull;
 
+    /// <summary>The reply as the log's UTF-8 bytes: for readers that classify many replies and keep none of them.</summary>
+    internal byte[]? ReplyUtf8 => _reply.ToUtf8();
+
+    internal byte[]? FirstDeferralReplyUtf8 => _firstDeferralReply.ToUtf8();
+
     /// <summary>Sets the reply from the log line's bytes (shared between recipients when equal), decoded only if read.</summary>
     internal void SetReply(byte[]? utf8) => _reply.Set(utf8);
 
