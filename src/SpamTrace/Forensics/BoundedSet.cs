@@ -82,9 +82,10 @@ public sealed class BoundedCounter(int cap)
 
     public void Add(string key, int n = 1)
     {
-        if (_counts.TryGetValue(key, out var c))
+        ref var count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(_counts, key);
+        if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref count))
         {
-            _counts[key] = c + n;
+            count += n;
         }
         else if (_counts.Count < cap)
         {
