@@ -24,20 +24,78 @@ public static class Detector
     /// busy senders may be culprits. Thresholds on rates and IP counts are raised to a multiple of it, so a server whose
     /// users all roam between IPs, or whose mail bounces more than most, does not see every user accused.
     /// </summary>
-    private sealed class Population(List<OriginStats> users)
+    /// <remarks>
+    /// Each measure is sorted once, and the judged origin is left out by shifting the index past its own value: sorting
+    /// the population again for every origin made judging quadratic, seconds on a server with thousands of logins.
+    /// </remarks>
+    internal sealed class Population
     {
+        private readonly HashSet<OriginStats> _users;
+        private readonly Quartile _deferral;
+        private readonly Quartile _bounce;
+        private readonly Quartile _reputation;
+        private readonly Quartile _loginIps;
+
+        public Population(IReadOnlyCollection<OriginStats> users)
+        {
+            _users = new HashSet<OriginStats>(users, ReferenceEqualityComparer.Instance);
+            _deferral = new Quartile(users, s => s.DeferralRate);
+            _bounce = new Quartile(users, s => s.BounceRate);
+            _reputation = new Quartile(users, s => s.ReputationRate);
+            _loginIps = new Quartile(users, LoginIpCount);
+        }
+
         public static Population Of(DiagnoseObserver o) =>
             new(o.Origins.Values.Where(s => s.Id.Kind is CulpritKind.Sasl or CulpritKind.Local && s.Messages >= 2).ToList());
 
-        public double DeferralRate(OriginStats self) => Quartile(self, s => s.DeferralRate);
-        public double BounceRate(OriginStats self) => Quartile(self, s => s.BounceRate);
-        public double ReputationRate(OriginStats self) => Quartile(self, s => s.ReputationRate);
-        public double LoginIps(OriginStats self) => Math.Max(1, Quartile(self, s => s.Id.Kind == CulpritKind.Sasl ? s.ClientIps.Count : double.NaN));
+        public double DeferralRate(OriginStats self) => _deferral.Without(self, _users);
+        public double BounceRate(OriginStats self) => _bounce.Without(self, _users);
+        public double ReputationRate(OriginStats self) => _reputation.Without(self, _users);
+        public double LoginIps(OriginStats self) => Math.Max(1, _loginIps.Without(self, _users));
 
-        private double Quartile(OriginStats self, Func<OriginStats, double> value)
+        private static double LoginIpCount(OriginStats s) => s.Id.Kind == CulpritKind.Sasl ? s.ClientIps.Count : double.NaN;
+
+        /// <summary>The lower quartile of one measure over the population (NaN values left out), with or without one member.</summary>
+        private sealed class Quartile(IEnumerable<OriginStats> users, Func<OriginStats, double> value)
         {
-            var sorted = users.Where(u => u != self).Select(value).Where(v => !double.IsNaN(v)).Order().ToArray();
-            return sorted.Length == 0 ? 0 : sorted[sorted.Length / 4];
+            private readonly double[] _sorted = users.Select(value).Where(v => !double.IsNaN(v)).Order().ToArray();
+            private readonly Func<OriginStats, double> _value = value;
+
+            public double Without(OriginStats self, HashSet<OriginStats> members)
+            {
+                var own = members.Contains(self) ? _value(self) : double.NaN;
+                if (double.IsNaN(own))
+                {
+                    return _sorted.Length == 0 ? 0 : _sorted[_sorted.Length / 4];
+                }
+                var n = _sorted.Length - 1;
+                if (n == 0)
+                {
+                    return 0;
+                }
+                // Leaving out one copy of its value shifts every later element down by one.
+                var k = n / 4;
+                var at = LowerBound(_sorted, own);
+                return k < at ? _sorted[k] : _sorted[k + 1];
+            }
+
+            private static int LowerBound(double[] sorted, double v)
+            {
+                int lo = 0, hi = sorted.Length;
+                while (lo < hi)
+                {
+                    var mid = (lo + hi) >>> 1;
+                    if (sorted[mid] < v)
+                    {
+                        lo = mid + 1;
+                    }
+                    else
+                    {
+                        hi = mid;
+                    }
+                }
+                return lo;
+            }
         }
     }
 
@@ -272,6 +330,8 @@ public static class Detector
         var relays = o.Origins.Values.Where(s => s.Id.Kind == CulpritKind.Relay).ToList();
         // Mail from the Internet to our own (hosted or relay) domains is inbound; relaying means other domains.
         var members = relays.Where(s => s.Id.Key is not ("127.0.0.1" or "::1") && s.RecipientDomains.Items.Any(d => !o.OurDomains.Contains(d))).ToList();
+        // Looked up once per relaying client: a list would make an open relay's thousands of clients quadratic.
+        var isMember = members.ToHashSet(ReferenceEqualityComparer.Instance);
         var group = OriginStats.Merge(new OriginId(CulpritKind.Relay, ""), members);
         var groupEvidence = new List<Evidence>();
         var v = group.RemoteRecipients;
@@ -287,9 +347,9 @@ public static class Detector
         var groupIsCulprit = judgedGroup.IsCulprit && group.RecipientDomains.Count >= 3;
         foreach (var s in relays)
         {
-            if (!groupIsCulprit || !members.Contains(s))
+            if (!groupIsCulprit || !isMember.Contains(s))
             {
-                into[s.Id] = assess(s, members.Count == 1 && members.Contains(s) ? groupEvidence : null, null);
+                into[s.Id] = assess(s, members.Count == 1 && isMember.Contains(s) ? groupEvidence : null, null);
                 continue;
             }
             var own = assess(s, null, null);
