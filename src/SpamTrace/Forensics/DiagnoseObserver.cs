@@ -40,8 +40,15 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
     /// <remarks>Keyed by the queue ID's 128-bit value, not its string: 200,000 strings kept alive were copied by every collection.
     /// Values are indexes into <see cref="_originList"/>: a table without references is one the collector never scans.</remarks>
     private readonly Dictionary<(int Host, QueueKey QueueId), int> _failedMessages = [];
+    /// <summary>The failed messages' keys oldest first: at the cap the oldest is forgotten, not the newest refused.</summary>
+    private readonly Queue<(int Host, QueueKey QueueId)> _failedOrder = new();
     private readonly List<OriginStats> _originList = [];
-    private const int FailedMessagesCap = 200_000;
+
+    /// <summary>
+    /// How many failed hops are remembered for linking notifications (about 12 MB at 200,000): a notification answers
+    /// a failure of the last days, so on a longer log the oldest failures are the ones to forget.
+    /// </summary>
+    internal int FailedMessagesCap { get; init; } = 200_000;
 
     private OriginStats? _lastStats;
     /// <summary>Hosts of the log by index: failed messages are keyed by it, so that their table holds no references.</summary>
@@ -115,7 +122,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
             s.CausedBy.Add(cause, Math.Max(1, failedRecipients));
             return;
         }
-        if (failedRecipients == 0 || _failedMessages.Count >= FailedMessagesCap)
+        if (failedRecipients == 0)
         {
             return;
         }
@@ -123,7 +130,19 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         var hops = chain.Hops;
         for (var h = 0; h < hops.Count; h++)
         {
-            _failedMessages[(host, QueueKey.From(hops[h].QueueId))] = s.Index;
+            var key = (host, QueueKey.From(hops[h].QueueId));
+            if (_failedMessages.Count >= FailedMessagesCap && _failedOrder.TryDequeue(out var oldest))
+            {
+                _failedMessages.Remove(oldest);
+            }
+            if (_failedMessages.TryAdd(key, s.Index))
+            {
+                _failedOrder.Enqueue(key);
+            }
+            else
+            {
+                _failedMessages[key] = s.Index;
+            }
         }
     }
 

@@ -67,7 +67,7 @@ public sealed class ChainFactory
         return Chain(r, to, status, dsn, reply);
     }
 
-    public MessageChain Bounce(DateTime t, string to, DeliveryStatus status = DeliveryStatus.Sent, string? dsn = null, string? reply = null) =>
+    public MessageChain Bounce(DateTime t, string to, DeliveryStatus status = DeliveryStatus.Sent, string? dsn = null, string? reply = null, string causedBy = "ABCDEF") =>
         Chain(new MessageRecord
         {
             Host = Host,
@@ -78,7 +78,7 @@ public sealed class ChainFactory
             Sender = "",
             EntrySeen = true,
             Fate = MessageFate.Removed,
-        }, [to], status, dsn, reply, causedBy: new ChainLink(Host, "ABCDEF"));
+        }, [to], status, dsn, reply, causedBy: new ChainLink(Host, causedBy));
 
     /// <summary>An inbound message delivered to a local mailbox: not outbound.</summary>
     public MessageChain Inbound(DateTime t, string ip, string sender, string to)
