@@ -57,7 +57,8 @@ echo "|---|---|---|---|---|---|---|---|"
 # 1. spamtrace, embedded store (persisted to SQLite).
 port="$(free_port)"
 config "$port" "{ \"type\": \"embedded\", \"path\": \"$work/policy.db\" }" >"$work/embedded.json"
-"$cli" policy serve -c "$work/embedded.json" >"$work/embedded.log" 2>&1 &
+# As dist/spamtrace-policy.service runs it: with the workstation GC (the CLI's default is the server GC, for diagnose).
+DOTNET_gcServer=0 "$cli" policy serve -c "$work/embedded.json" >"$work/embedded.log" 2>&1 &
 pid=$!; pids+=("$pid")
 wait_port "$port"
 "$load" --target "127.0.0.1:$port" --pid "$pid" --label "spamtrace (embedded)" --connections "$levels" --seconds "$seconds"
@@ -70,7 +71,7 @@ rpid=$!; pids+=("$rpid")
 wait_port "$rport"
 port="$(free_port)"
 config "$port" "{ \"type\": \"redis\", \"redis\": \"127.0.0.1:$rport\" }" >"$work/redis.json"
-"$cli" policy serve -c "$work/redis.json" >"$work/redis-service.log" 2>&1 &
+DOTNET_gcServer=0 "$cli" policy serve -c "$work/redis.json" >"$work/redis-service.log" 2>&1 &
 pid=$!; pids+=("$pid")
 wait_port "$port"
 "$load" --target "127.0.0.1:$port" --pid "$pid,$rpid" --label "spamtrace (redis; CPU, RSS incl. redis-server)" --connections "$levels" --seconds "$seconds"
