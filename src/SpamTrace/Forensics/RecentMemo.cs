@@ -8,7 +8,7 @@ namespace SpamTrace.Forensics;
 /// <remarks>Single-threaded. Only for functions whose result depends on the key alone: a slot may be recomputed at any time.</remarks>
 internal sealed class RecentMemo<T>(Func<string, T> compute, int slotsLog2 = 12)
 {
-    private readonly (string? Key, T Value)[] _slots = new (string?, T)[1 << slotsLog2];
+    private readonly (int Hash, string? Key, T Value)[] _slots = new (int, string?, T)[1 << slotsLog2];
 
     public T Get(string key)
     {
@@ -16,13 +16,14 @@ internal sealed class RecentMemo<T>(Func<string, T> compute, int slotsLog2 = 12)
         // and a direct-mapped cache needs only a spread, not a guarantee.
         var hash = SpamTrace.Logs.Correlation.Utf8Hash.Sampled(System.Runtime.InteropServices.MemoryMarshal.AsBytes(key.AsSpan()));
         ref var slot = ref _slots[hash & (_slots.Length - 1)];
-        // The correlator hands out repeated values as one instance, so the reference test usually decides.
-        if (slot.Key is { } known && (ReferenceEquals(known, key) || string.Equals(known, key, StringComparison.Ordinal)))
+        // The correlator hands out repeated values as one instance, so the reference test usually decides; the stored
+        // hash settles most misses without reading the old key, which is rarely still in the CPU's cache.
+        if (slot.Key is { } known && (ReferenceEquals(known, key) || (slot.Hash == hash && string.Equals(known, key, StringComparison.Ordinal))))
         {
             return slot.Value;
         }
         var value = compute(key);
-        slot = (key, value);
+        slot = (hash, key, value);
         return value;
     }
 }

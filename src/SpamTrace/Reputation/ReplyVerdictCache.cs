@@ -15,13 +15,13 @@ public sealed class ReplyVerdictCache(int capacity = 20_000)
 {
     private const int MaxKeyBytes = 1024;
     /// <summary>
-    /// A word this long with a digit in it is an ID (a transaction, a message, an IP in a URL), never a rule: status
-    /// codes ("5.7.606"), rule codes ("TS03", "S3150") and "550-5.1.1" are shorter. Blanked, it stops every reply
-    /// from being a wording of its own.
+    /// A word this long with a digit in it may be an ID (a transaction, a queue file, an IP in a URL), never a rule:
+    /// status codes ("5.7.606"), rule codes ("TS03", "S3150") and "550-5.1.1" are shorter. See <see cref="IsId"/>.
     /// </summary>
     private const int MinIdLength = 12;
 
     private static readonly SearchValues<byte> WordBytes = SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ._-"u8);
+    private static readonly SearchValues<byte> Letters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"u8);
 
     private readonly Dictionary<byte[], ReplyVerdict> _verdicts = new(Utf8KeyComparer.Instance);
     // The last reply array and its verdict: the correlator hands out equal replies as one array (a receiver's refusal
@@ -61,7 +61,12 @@ public sealed class ReplyVerdictCache(int capacity = 20_000)
 
     public ReplyVerdict Classify(string? dsn, ReadOnlySpan<byte> reply)
     {
-        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(dsn?.Length ?? 0) + 1 + Math.Min(reply.Length, MaxKeyBytes));
+        if (reply.Length > MaxKeyBytes)
+        {
+            // The classifier reads further than a key holds: two long texts with one beginning may differ after it.
+            return ReplyClassifier.Classify(dsn, Encoding.UTF8.GetString(reply));
+        }
+        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(dsn?.Length ?? 0) + 1 + reply.Length);
         try
         {
             var key = rented.AsSpan(0, Normalize(dsn, reply, rented));
@@ -91,28 +96,31 @@ public sealed class ReplyVerdictCache(int capacity = 20_000)
     {
         var n = Encoding.UTF8.GetBytes(dsn ?? "", into);
         into[n++] = 1;
-        if (reply.Length > MaxKeyBytes)
+        var i = 0;
+        while (i < reply.Length)
         {
-            reply = reply[..MaxKeyBytes];
-        }
-        var wordStart = -1;
-        var wordHasDigit = false;
-        for (var i = 0; i < reply.Length; i++)
-        {
-            var c = reply[i];
-            if (IsWordByte(c))
+            // A word (letters, digits, '.', '-', '_') copied whole, or '#' for an ID; found with vectorised searches.
+            var length = reply[i..].IndexOfAnyExcept(WordBytes);
+            if (length < 0)
             {
-                if (wordStart < 0)
+                length = reply.Length - i;
+            }
+            if (length > 0)
+            {
+                var word = reply.Slice(i, length);
+                if (IsId(word))
                 {
-                    wordStart = n;
-                    wordHasDigit = false;
+                    into[n++] = (byte)'#';
                 }
-                wordHasDigit |= char.IsAsciiDigit((char)c);
-                into[n++] = c;
+                else
+                {
+                    word.CopyTo(into[n..]);
+                    n += length;
+                }
+                i += length;
                 continue;
             }
-            n = EndWord(into, n, wordStart, wordHasDigit);
-            wordStart = -1;
+            var c = reply[i];
             into[n++] = c;
             var close = c switch
             {
@@ -126,24 +134,37 @@ public sealed class ReplyVerdictCache(int capacity = 20_000)
                 var end = reply[(i + 1)..].IndexOf(close);
                 if (end >= 0)
                 {
-                    i += end;
+                    // On to the closing bracket, which is copied like any other separator.
+                    i += end + 1;
+                    continue;
                 }
             }
+            i++;
         }
-        return EndWord(into, n, wordStart, wordHasDigit);
+        return n;
     }
 
-    private static int EndWord(Span<byte> into, int n, int wordStart, bool hasDigit)
+    /// <summary>
+    /// An ID: long, with a digit, and no dot-separated part made of letters alone. Gmail's
+    /// "a640c23a62f3a-069be0e90cd6si526139.126" and a queue ID are IDs; host and list names such as
+    /// "mta1047.mail.gq1.yahoo.com" or "dnsbl-1.uceprotect.net" are not, because they name who refused.
+    /// </summary>
+    private static bool IsId(ReadOnlySpan<byte> word)
     {
-        if (wordStart < 0 || !hasDigit || n - wordStart < MinIdLength)
+        if (word.Length < MinIdLength || word.IndexOfAnyInRange((byte)'0', (byte)'9') < 0)
         {
-            return n;
+            return false;
         }
-        into[wordStart] = (byte)'#';
-        return wordStart + 1;
+        foreach (var range in word.Split((byte)'.'))
+        {
+            var part = word[range];
+            if (part.Length >= 2 && part.IndexOfAnyExcept(Letters) < 0)
+            {
+                return false;
+            }
+        }
+        return true;
     }
-
-    private static bool IsWordByte(byte c) => WordBytes.Contains(c);
 
     /// <summary>Byte-array keys compared by content, and looked up by span so that a hit copies nothing.</summary>
     private sealed class Utf8KeyComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>

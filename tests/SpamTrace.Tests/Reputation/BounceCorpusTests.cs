@@ -89,6 +89,22 @@ public class BounceCorpusTests(ITestOutputHelper output)
         Assert.True(repAgree >= repTotal * 0.5, $"reputation agreement fell to {repAgree}/{repTotal}");
     }
 
+    [SkippableFact]
+    public void The_verdict_cache_answers_like_the_classifier_on_every_corpus_bounce()
+    {
+        var corpus = SharedCorpora.Find("bounces");
+        Skip.If(corpus is null, "../shared/corpora/bounces not found next to the repository: the verdict cache not checked on real bounces");
+        var cache = new ReplyVerdictCache();
+        var texts = Directory.EnumerateFiles(corpus, "*.eml", SearchOption.AllDirectories).Order(StringComparer.Ordinal).SelectMany(Diagnostics).ToList();
+        // Twice: the second pass answers from the cache, and must answer the same.
+        foreach (var (status, text) in texts.Concat(texts))
+        {
+            Assert.Equal(ReplyClassifier.Classify(status, text), cache.Classify(status, text));
+        }
+        output.WriteLine($"{texts.Count} diagnostic texts, {cache.Count} cache entries");
+        Assert.True(texts.Count > 400, $"only {texts.Count} texts read: corpus layout changed?");
+    }
+
     /// <summary>Per recipient: the Status and Diagnostic-Code of a delivery-status part, else the message's first text.</summary>
     private static List<(string? Status, string Text)> Diagnostics(string path)
     {

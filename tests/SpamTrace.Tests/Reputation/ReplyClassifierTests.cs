@@ -136,6 +136,24 @@ public class ReplyVerdictCacheTests
     }
 
     [Fact]
+    public void Host_and_list_names_with_digits_stay_in_the_key_because_they_name_who_refused()
+    {
+        var cache = new ReplyVerdictCache();
+        var replies = new[]
+        {
+            "host mx.example.net[203.0.113.5] said: 554 5.7.1 Service unavailable; Client host [192.0.2.10] blocked using dnsbl-1.uceprotect.net",
+            "host mx.example.net[203.0.113.5] said: 554 5.7.1 Service unavailable; Client host [192.0.2.10] blocked using rbl2.example-list.org",
+            "host mta1047.mail.gq1.yahoo.com[67.195.204.77] said: 554 5.7.1 Message not accepted",
+            "host mx2048.mail.gq1.example.com[203.0.113.9] said: 554 5.7.1 Message not accepted",
+        };
+        foreach (var reply in replies.Concat(replies))
+        {
+            Assert.Equal(ReplyClassifier.Classify("5.7.1", reply), cache.Classify("5.7.1", reply));
+        }
+        Assert.Equal(4, cache.Count);
+    }
+
+    [Fact]
     public void Bytes_and_text_of_one_reply_get_one_verdict_and_one_entry()
     {
         var cache = new ReplyVerdictCache();
