@@ -72,6 +72,9 @@ public sealed class MessageRecord
 
     internal bool HasMessageId => !_messageId.IsNull;
 
+    /// <summary>The Message-ID as the log's UTF-8 bytes, for comparing it on every chain without decoding it.</summary>
+    internal byte[]? MessageIdUtf8 => _messageId.ToUtf8();
+
     internal void SetMessageId(byte[] utf8) => _messageId.Set(utf8);
 
     public void AddNote(CleanupNote note) => (_notes ??= []).Add(note);

@@ -20,11 +20,17 @@ public enum QueryKind
 public sealed class ChainQuery
 {
     private readonly string _text;
-    private readonly IReadOnlyList<QueryKind> _kinds;
+    /// <summary>The text without angle brackets in UTF-8, as Message-IDs are compared: as the log's bytes, not decoded.</summary>
+    private readonly byte[] _bareUtf8;
+    /// <summary>"[ip]", as an original client names it.</summary>
+    private readonly string _bracketed;
+    private readonly QueryKind[] _kinds;
 
-    private ChainQuery(string text, IReadOnlyList<QueryKind> kinds)
+    private ChainQuery(string text, QueryKind[] kinds)
     {
         _text = text;
+        _bareUtf8 = System.Text.Encoding.UTF8.GetBytes(text.Trim('<', '>'));
+        _bracketed = '[' + text + ']';
         _kinds = kinds;
     }
 
@@ -70,13 +76,18 @@ public sealed class ChainQuery
         return allHexUpper || (s.Length >= 12 && s.All(char.IsAsciiLetterOrDigit) && s.Any(char.IsAsciiDigit));
     }
 
+    /// <remarks>Runs on every chain of the log: loops without LINQ, and comparisons that allocate nothing.</remarks>
     public bool Matches(MessageChain chain)
     {
+        var hops = chain.Hops;
         foreach (var kind in _kinds)
         {
-            if (chain.Hops.Any(h => Matches(h, kind)))
+            for (var h = 0; h < hops.Count; h++)
             {
-                return true;
+                if (Matches(hops[h], kind))
+                {
+                    return true;
+                }
             }
         }
         return false;
@@ -85,14 +96,26 @@ public sealed class ChainQuery
     private bool Matches(MessageRecord r, QueryKind kind) => kind switch
     {
         QueryKind.QueueId => r.QueueId == _text || r.OrigQueueId == _text,
-        QueryKind.MessageId => r.MessageId is { } id && (id == _text || id.Trim('<', '>') == _text.Trim('<', '>')),
-        QueryKind.Address => SameAddress(r.Sender, _text) || SameAddress(r.SaslSender, _text)
-            || r.Recipients.Any(x => SameAddress(x.Address, _text) || SameAddress(x.OrigTo, _text)),
-        QueryKind.ClientIp => r.ClientIp == _text || (r.OrigClient?.Contains('[' + _text + ']', StringComparison.Ordinal) ?? false),
+        QueryKind.MessageId => r.MessageIdUtf8 is { } id && id.AsSpan().Trim("<>"u8).SequenceEqual(_bareUtf8),
+        QueryKind.Address => SameAddress(r.Sender) || SameAddress(r.SaslSender) || AnyRecipient(r),
+        QueryKind.ClientIp => r.ClientIp == _text || (r.OrigClient?.Contains(_bracketed, StringComparison.Ordinal) ?? false),
         QueryKind.SaslUser => string.Equals(r.SaslUser, _text, StringComparison.OrdinalIgnoreCase),
         _ => false,
     };
 
-    private static bool SameAddress(string? a, string b) =>
-        a is not null && string.Equals(a.Trim('<', '>'), b, StringComparison.OrdinalIgnoreCase);
+    private bool AnyRecipient(MessageRecord r)
+    {
+        foreach (var x in r.Recipients)
+        {
+            if (SameAddress(x.Address) || SameAddress(x.OrigTo))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private bool SameAddress(string? a) => a is not null && Bare(a).Equals(_text, StringComparison.OrdinalIgnoreCase);
+
+    private static ReadOnlySpan<char> Bare(string s) => s.AsSpan().Trim("<>");
 }
