@@ -75,21 +75,23 @@ public sealed class BoundedSet(int cap)
 /// <summary>Counts per key, keeping at most a cap of keys (the rest go to an overflow count).</summary>
 public sealed class BoundedCounter(int cap)
 {
-    private readonly Dictionary<string, int> _counts = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Created on the first count: every origin has four counters (scripts, script owners, HELOs, causes) and most stay empty.</summary>
+    private Dictionary<string, int>? _counts;
 
     public long Overflow { get; private set; }
-    public IReadOnlyDictionary<string, int> Counts => _counts;
+    public IReadOnlyDictionary<string, int> Counts => _counts ?? (IReadOnlyDictionary<string, int>)System.Collections.ObjectModel.ReadOnlyDictionary<string, int>.Empty;
 
     public void Add(string key, int n = 1)
     {
-        ref var count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(_counts, key);
+        var counts = _counts ??= new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        ref var count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(counts, key);
         if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref count))
         {
             count += n;
         }
-        else if (_counts.Count < cap)
+        else if (counts.Count < cap)
         {
-            _counts[key] = n;
+            counts[key] = n;
         }
         else
         {
@@ -97,5 +99,5 @@ public sealed class BoundedCounter(int cap)
         }
     }
 
-    public IEnumerable<KeyValuePair<string, int>> Top(int n) => _counts.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(n);
+    public IEnumerable<KeyValuePair<string, int>> Top(int n) => Counts.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(n);
 }
