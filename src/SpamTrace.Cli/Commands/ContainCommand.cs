@@ -233,6 +233,11 @@ public sealed class ContainCommand : Command<ContainCommand.Settings>
 
     private static void AddCulprit(ContainmentRequest request, Culprit culprit, Settings settings, DateTimeOffset? since)
     {
+        if (culprit.Kind == "relay" && culprit.Key == SpamTrace.Forensics.OriginId.OtherClients)
+        {
+            request.Advice.Add($"relay:{culprit.Key}: more relaying clients than diagnose follows one by one; their queued mail is not selected here: close the relay (smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination) and hold by sender or client IP");
+            return;
+        }
         var selector = culprit.Kind switch
         {
             "sasl" => new QueueSelector { SaslUsers = [culprit.Key] },

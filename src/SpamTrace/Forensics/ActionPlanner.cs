@@ -92,16 +92,23 @@ public static class ActionPlanner
 
     private static List<ActionStep> Relay(OriginAssessment a)
     {
-        var ip = ShellQuote.Quote(a.Id.Key);
-        return
-        [
+        var others = a.Id.IsOtherClients;
+        var steps = new List<ActionStep>
+        {
             new("See what lets this client relay", "postconf mynetworks mynetworks_style smtpd_relay_restrictions smtpd_recipient_restrictions"),
             new("Trust only this host (add real trusted hosts by hand)", "postconf -e 'mynetworks = 127.0.0.0/8 [::1]/128'"),
             new("Relay only for trusted and authenticated clients", "postconf -e 'smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination' && postfix reload",
-                $"If {a.Id.Key} is one of your own hosts, it is the compromised machine: look there for the sending program."),
-            new("Hold what it queued (dry run first, then --apply)", $"spamtrace contain --client {ip}"),
-            new("Check from outside that relaying is refused (expect 554 5.7.1 Relay access denied)", "swaks --server YOUR.MX.HOST --to test@example.com --from test@example.com"),
-        ];
+                others
+                    ? $"{a.Stats.ClientIps.CountText} more clients relayed than diagnose follows one by one: closing the relay stops them all."
+                    : $"If {a.Id.Key} is one of your own hosts, it is the compromised machine: look there for the sending program."),
+        };
+        // The clients beyond the cap are not one address: their mail is held through the clients named one by one.
+        if (!others)
+        {
+            steps.Add(new("Hold what it queued (dry run first, then --apply)", $"spamtrace contain --client {ShellQuote.Quote(a.Id.Key)}"));
+        }
+        steps.Add(new("Check from outside that relaying is refused (expect 554 5.7.1 Relay access denied)", "swaks --server YOUR.MX.HOST --to test@example.com --from test@example.com"));
+        return steps;
     }
 
     private static List<ActionStep> Backscatter(OriginAssessment a) =>

@@ -22,6 +22,16 @@ public readonly record struct OriginId(CulpritKind Kind, string Key)
 {
     public string KindName => KindNames[(int)Kind];
 
+    /// <summary>
+    /// The key of the one relay origin that counts every unauthenticated client beyond the first
+    /// <see cref="DiagnoseObserver.MaxRelayOrigins"/>: an open relay used by a botnet would otherwise cost an origin
+    /// (about 2 KB) per client. Not an IP, so nothing treats it as one.
+    /// </summary>
+    public const string OtherClients = "(other clients)";
+
+    /// <summary>True for the relay origin that stands for the clients beyond the cap.</summary>
+    public bool IsOtherClients => Kind == CulpritKind.Relay && Key == OtherClients;
+
     private static readonly string[] KindNames = ["sasl", "local", "relay", "bounce", "forward", "unknown"];
 
     public override string ToString() => Key.Length == 0 ? KindName : $"{KindName}:{Key}";

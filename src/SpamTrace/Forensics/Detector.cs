@@ -213,7 +213,7 @@ public static class Detector
                 // Mail from the Internet to our own (relay) domains is inbound, not relaying.
                 if (enough && s.RecipientDomains.Items.Any(d => !o.OurDomains.Contains(d)))
                 {
-                    var who = s.ClientIps.Count > 1 ? $"{s.ClientIps.Count} clients" : $"client {s.Id.Key}";
+                    var who = s.Id.IsOtherClients ? $"{s.ClientIps.CountText} more clients" : s.ClientIps.Count > 1 ? $"{s.ClientIps.Count} clients" : $"client {s.Id.Key}";
                     // Trusted networks are the host and private ranges; a public client relaying is an open relay's user.
                     ev.Add(AddressText.IsPrivateOrLocal(s.Id.Key)
                         ? new("relay-unauthenticated", $"{who} relayed {v} recipients to other hosts without logging in", 10, false)

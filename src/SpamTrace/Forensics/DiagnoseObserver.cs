@@ -51,6 +51,13 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
     internal int FailedMessagesCap { get; init; } = 200_000;
 
     private OriginStats? _lastStats;
+    private int _relayOrigins;
+
+    /// <summary>
+    /// Unauthenticated clients followed one by one (about 40 MB at most); beyond them, relaying clients are counted
+    /// together as <see cref="OriginId.OtherClients"/>. Logins and uids are not capped: they are the server's accounts.
+    /// </summary>
+    public int MaxRelayOrigins { get; init; } = 20_000;
     /// <summary>Hosts of the log by index: failed messages are keyed by it, so that their table holds no references.</summary>
     private readonly Dictionary<string, int> _hostIndex = new(StringComparer.Ordinal);
 
@@ -100,10 +107,19 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
             AddChain(last, chain, who);
             return;
         }
-        if (!Origins.TryGetValue(who.Origin, out var stats))
+        if (!Origins.TryGetValue(who.Origin, out var stats) && who.Origin.Kind == CulpritKind.Relay && _relayOrigins >= MaxRelayOrigins)
+        {
+            who = who with { Origin = new OriginId(CulpritKind.Relay, OriginId.OtherClients) };
+            Origins.TryGetValue(who.Origin, out stats);
+        }
+        if (stats is null)
         {
             Origins[who.Origin] = stats = new OriginStats(who.Origin) { UserName = who.UserName, Index = _originList.Count };
             _originList.Add(stats);
+            if (who.Origin.Kind == CulpritKind.Relay)
+            {
+                _relayOrigins++;
+            }
             if (who.Origin.Kind == CulpritKind.Sasl && who.Origin.Key.Contains('@'))
             {
                 OurDomains.Add(_domains.DomainOf(who.Origin.Key));
