@@ -20,7 +20,6 @@ public sealed class ReplyVerdictCache(int capacity = 20_000)
     /// </summary>
     private const int MinIdLength = 12;
 
-    private static readonly SearchValues<byte> WordBytes = SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ._-"u8);
     private static readonly SearchValues<byte> Letters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"u8);
 
     private readonly Dictionary<byte[], ReplyVerdict> _verdicts = new(Utf8KeyComparer.Instance);
@@ -96,31 +95,23 @@ public sealed class ReplyVerdictCache(int capacity = 20_000)
     {
         var n = Encoding.UTF8.GetBytes(dsn ?? "", into);
         into[n++] = 1;
-        var i = 0;
-        while (i < reply.Length)
+        var wordStart = -1;
+        for (var i = 0; i < reply.Length; i++)
         {
-            // A word (letters, digits, '.', '-', '_') copied whole, or '#' for an ID; found with vectorised searches.
-            var length = reply[i..].IndexOfAnyExcept(WordBytes);
-            if (length < 0)
+            var c = reply[i];
+            if (IsWordByte[c])
             {
-                length = reply.Length - i;
-            }
-            if (length > 0)
-            {
-                var word = reply.Slice(i, length);
-                if (IsId(word))
+                if (wordStart < 0)
                 {
-                    into[n++] = (byte)'#';
+                    wordStart = i;
                 }
-                else
-                {
-                    word.CopyTo(into[n..]);
-                    n += length;
-                }
-                i += length;
                 continue;
             }
-            var c = reply[i];
+            if (wordStart >= 0)
+            {
+                n = CopyWord(reply[wordStart..i], into, n);
+                wordStart = -1;
+            }
             into[n++] = c;
             var close = c switch
             {
@@ -135,13 +126,35 @@ public sealed class ReplyVerdictCache(int capacity = 20_000)
                 if (end >= 0)
                 {
                     // On to the closing bracket, which is copied like any other separator.
-                    i += end + 1;
-                    continue;
+                    i += end;
                 }
             }
-            i++;
         }
-        return n;
+        return wordStart >= 0 ? CopyWord(reply[wordStart..], into, n) : n;
+    }
+
+    /// <summary>A word (letters, digits, '.', '-', '_') copied whole, or '#' for an ID.</summary>
+    private static int CopyWord(ReadOnlySpan<byte> word, Span<byte> into, int n)
+    {
+        if (IsId(word))
+        {
+            into[n] = (byte)'#';
+            return n + 1;
+        }
+        word.CopyTo(into[n..]);
+        return n + word.Length;
+    }
+
+    private static readonly bool[] IsWordByte = CreateWordTable();
+
+    private static bool[] CreateWordTable()
+    {
+        var table = new bool[256];
+        foreach (var c in "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ._-"u8)
+        {
+            table[c] = true;
+        }
+        return table;
     }
 
     /// <summary>
