@@ -57,7 +57,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
     /// Unauthenticated clients followed one by one (about 40 MB at most); beyond them, relaying clients are counted
     /// together as <see cref="OriginId.OtherClients"/>. Logins and uids are not capped: they are the server's accounts.
     /// </summary>
-    public int MaxRelayOrigins { get; init; } = 20_000;
+    internal int MaxRelayOrigins { get; init; } = 20_000;
     /// <summary>Hosts of the log by index: failed messages are keyed by it, so that their table holds no references.</summary>
     private readonly Dictionary<string, int> _hostIndex = new(StringComparer.Ordinal);
 
