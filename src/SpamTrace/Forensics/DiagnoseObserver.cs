@@ -92,7 +92,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
                 {
                     OurDomains.Add(_domains.DomainOf(r.Address));
                 }
-                outbound |= OutboundRecipients.IsOutbound(r);
+                outbound |= r.IsOutbound;
             }
         }
         if (!outbound)
@@ -240,7 +240,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         {
             foreach (var r in hops[h].Recipients)
             {
-                if (OutboundRecipients.IsOutbound(r))
+                if (r.IsOutbound)
                 {
                     remote++;
                     notSent += r.Status is DeliveryStatus.Sent or DeliveryStatus.Deliverable ? 0 : 1;

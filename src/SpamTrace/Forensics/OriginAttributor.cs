@@ -50,7 +50,7 @@ public static class OriginAttributor
         {
             foreach (var r in hops[h].Recipients)
             {
-                if (!OutboundRecipients.IsOutbound(r))
+                if (!r.IsOutbound)
                 {
                     continue;
                 }

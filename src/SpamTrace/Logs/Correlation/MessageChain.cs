@@ -47,7 +47,7 @@ public sealed class MessageChain
                 var recipients = Hops[i].Recipients;
                 for (var j = 0; j < recipients.Count; j++)
                 {
-                    if (recipients[j].Hop == HopKind.Remote)
+                    if (recipients[j].IsOutbound)
                     {
                         return true;
                     }

@@ -9,6 +9,13 @@ public sealed class RecipientResult
     public string? OrigTo { get; set; }
     public DeliveryStatus Status { get; set; }
     public HopKind Hop { get; set; }
+
+    /// <summary>
+    /// The recipient left the server: handed (or being tried) to a remote host. A loopback relay is a remote hop too
+    /// unless the mail was queued back on this host (see HopClassifier), so a smarthost on this machine or the lab's
+    /// stand-in for the Internet counts as outbound, and amavis' 10024 hop does not.
+    /// </summary>
+    public bool IsOutbound => Hop == HopKind.Remote;
     /// <summary>The delivery agent's name: smtp, lmtp, local, virtual, pipe, error, retry, discard.</summary>
     public string? Agent { get; set; }
     public string? Relay { get; set; }
