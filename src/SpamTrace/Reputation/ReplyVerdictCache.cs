@@ -11,7 +11,7 @@ namespace SpamTrace.Reputation;
 /// looked up by the reply's UTF-8 bytes as the log had them: a hit decodes nothing and allocates nothing. The classifier
 /// runs once per distinct wording. Bounded; not thread-safe.
 /// </summary>
-public sealed class ReplyVerdictCache(int capacity = 20_000)
+public sealed class ReplyVerdictCache
 {
     private const int MaxKeyBytes = 1024;
     /// <summary>
@@ -23,11 +23,20 @@ public sealed class ReplyVerdictCache(int capacity = 20_000)
     private static readonly SearchValues<byte> Letters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"u8);
 
     private readonly Dictionary<byte[], ReplyVerdict> _verdicts = new(Utf8KeyComparer.Instance);
+    private readonly Dictionary<byte[], ReplyVerdict>.AlternateLookup<ReadOnlySpan<byte>> _byKey;
     // The last reply array and its verdict: the correlator hands out equal replies as one array (a receiver's refusal
     // without the recipient in it, repeated for every recipient it defers), and the same array needs no key at all.
     private byte[]? _lastReply;
     private string? _lastDsn;
     private ReplyVerdict? _lastVerdict;
+
+    private readonly int _capacity;
+
+    public ReplyVerdictCache(int capacity = 20_000)
+    {
+        _capacity = capacity;
+        _byKey = _verdicts.GetAlternateLookup<ReadOnlySpan<byte>>();
+    }
 
     public int Count => _verdicts.Count;
 
@@ -69,15 +78,14 @@ public sealed class ReplyVerdictCache(int capacity = 20_000)
         try
         {
             var key = rented.AsSpan(0, Normalize(dsn, reply, rented));
-            var lookup = _verdicts.GetAlternateLookup<ReadOnlySpan<byte>>();
-            if (lookup.TryGetValue(key, out var known))
+            if (_byKey.TryGetValue(key, out var known))
             {
                 return known;
             }
             var verdict = ReplyClassifier.Classify(dsn, Encoding.UTF8.GetString(reply));
-            if (_verdicts.Count < capacity)
+            if (_verdicts.Count < _capacity)
             {
-                _verdicts[key.ToArray()] = verdict;
+                _byKey[key] = verdict;
             }
             return verdict;
         }
@@ -177,21 +185,5 @@ public sealed class ReplyVerdictCache(int capacity = 20_000)
             }
         }
         return true;
-    }
-
-    /// <summary>Byte-array keys compared by content, and looked up by span so that a hit copies nothing.</summary>
-    private sealed class Utf8KeyComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
-    {
-        public static readonly Utf8KeyComparer Instance = new();
-
-        public bool Equals(byte[]? x, byte[]? y) => ReferenceEquals(x, y) || (x is not null && y is not null && x.AsSpan().SequenceEqual(y));
-
-        public int GetHashCode(byte[] key) => Utf8Hash.Of(key);
-
-        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
-
-        public int GetHashCode(ReadOnlySpan<byte> alternate) => Utf8Hash.Of(alternate);
-
-        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
     }
 }
