@@ -13,14 +13,8 @@ dir="${BENCH_DIR:-$root/artifacts/bench}"
 mkdir -p "$dir"
 command -v /usr/bin/time >/dev/null || { echo "compare-diagnose: /usr/bin/time is missing (package time)" >&2; exit 2; }
 
-"$root/spamtrace" --version >/dev/null   # publishes the ReadyToRun build users run into artifacts/cli
-dotnet build "$root/bench/SpamTrace.Bench/SpamTrace.Bench.csproj" -c Release --nologo -v quiet >/dev/null
-cli="$root/artifacts/cli/SpamTrace.Cli.dll"
-gen="$root/bench/SpamTrace.Bench/bin/Release/net10.0/SpamTrace.Bench.dll"
-log="${LOG:-$dir/maillog-$size-seed$seed}"
-if [[ -z "${LOG:-}" && ! -s "$log" ]]; then
-  dotnet "$gen" generate --size "$size" --seed "$seed" -o "$log"
-fi
+source "$root/bench/lib.sh"
+bench_prepare
 cat "$log" >/dev/null
 
 # best NAME CMD...: prints "wall cpu rss" of the fastest run (CPU = user + sys, what the work costs on a shared machine).

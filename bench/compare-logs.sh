@@ -22,16 +22,8 @@ for tool in /usr/bin/time pflogsumm grep; do
 done
 
 echo "building Release..." >&2
-"$root/spamtrace" --version >/dev/null   # publishes the ReadyToRun build users run into artifacts/cli
-dotnet build "$root/bench/SpamTrace.Bench/SpamTrace.Bench.csproj" -c Release --nologo -v quiet >/dev/null
-cli="$root/artifacts/cli/SpamTrace.Cli.dll"
-gen="$root/bench/SpamTrace.Bench/bin/Release/net10.0/SpamTrace.Bench.dll"
-
-log="${LOG:-$dir/maillog-$size-seed$seed}"
-if [[ -z "${LOG:-}" && ! -s "$log" ]]; then
-  echo "generating $log..." >&2
-  dotnet "$gen" generate --size "$size" --seed "$seed" -o "$log"
-fi
+source "$root/bench/lib.sh"
+bench_prepare
 # The slice ends on a whole line; it keeps the big log's file time for year inference.
 slice_log="$dir/$(basename "$log")-slice-$slice"
 if [[ ! -s "$slice_log" ]]; then
