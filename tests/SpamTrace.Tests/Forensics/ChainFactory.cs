@@ -11,55 +11,32 @@ public sealed class ChainFactory
 
     public string NextQueueId() => (_next++).ToString("X8", System.Globalization.CultureInfo.InvariantCulture);
 
-    public MessageChain Sasl(DateTime t, string user, string ip, string sender, IEnumerable<string> to, DeliveryStatus status = DeliveryStatus.Sent, string? dsn = null, string? reply = null) =>
-        Chain(new MessageRecord
-        {
-            Host = Host,
-            QueueId = NextQueueId(),
-            FirstSeenUtc = t,
-            LastSeenUtc = t.AddSeconds(2),
-            Origin = OriginKind.Smtp,
-            Listener = "postfix/submission/smtpd",
-            ClientIp = ip,
-            ClientName = "unknown",
-            SaslMethod = "PLAIN",
-            SaslUser = user,
-            Sender = sender,
-            EntrySeen = true,
-            Fate = status == DeliveryStatus.Deferred ? MessageFate.Open : MessageFate.Removed,
-        }, to, status, dsn, reply);
+    public MessageChain Sasl(DateTime t, string user, string ip, string sender, IEnumerable<string> to, DeliveryStatus status = DeliveryStatus.Sent, string? dsn = null, string? reply = null)
+    {
+        var r = Record(t, OriginKind.Smtp, sender);
+        r.Listener = "postfix/submission/smtpd";
+        r.ClientIp = ip;
+        r.ClientName = "unknown";
+        r.SaslMethod = "PLAIN";
+        r.SaslUser = user;
+        r.Fate = status == DeliveryStatus.Deferred ? MessageFate.Open : MessageFate.Removed;
+        return Chain(r, to, status, dsn, reply);
+    }
 
-    public MessageChain Relay(DateTime t, string ip, string sender, IEnumerable<string> to, DeliveryStatus status = DeliveryStatus.Sent, string? dsn = null, string? reply = null, string? helo = null) =>
-        Chain(new MessageRecord
-        {
-            Host = Host,
-            QueueId = NextQueueId(),
-            FirstSeenUtc = t,
-            LastSeenUtc = t.AddSeconds(2),
-            Origin = OriginKind.Smtp,
-            Listener = "postfix/smtpd",
-            ClientIp = ip,
-            ClientName = "unknown",
-            Sender = sender,
-            Helo = helo,
-            EntrySeen = true,
-            Fate = MessageFate.Removed,
-        }, to, status, dsn, reply);
+    public MessageChain Relay(DateTime t, string ip, string sender, IEnumerable<string> to, DeliveryStatus status = DeliveryStatus.Sent, string? dsn = null, string? reply = null, string? helo = null)
+    {
+        var r = Record(t, OriginKind.Smtp, sender);
+        r.Listener = "postfix/smtpd";
+        r.ClientIp = ip;
+        r.ClientName = "unknown";
+        r.Helo = helo;
+        return Chain(r, to, status, dsn, reply);
+    }
 
     public MessageChain Local(DateTime t, int uid, string sender, IEnumerable<string> to, string? script = null, DeliveryStatus status = DeliveryStatus.Sent, string? dsn = null, string? reply = null)
     {
-        var r = new MessageRecord
-        {
-            Host = Host,
-            QueueId = NextQueueId(),
-            FirstSeenUtc = t,
-            LastSeenUtc = t.AddSeconds(2),
-            Origin = OriginKind.Pickup,
-            Uid = uid,
-            Sender = sender,
-            EntrySeen = true,
-            Fate = MessageFate.Removed,
-        };
+        var r = Record(t, OriginKind.Pickup, sender);
+        r.Uid = uid;
         if (script is not null)
         {
             r.AddNote(new CleanupNote("info", $"header X-PHP-Originating-Script: {uid}:{script} from local; from=<{sender}> to=<{to.First()}>", t));
@@ -68,36 +45,30 @@ public sealed class ChainFactory
     }
 
     public MessageChain Bounce(DateTime t, string to, DeliveryStatus status = DeliveryStatus.Sent, string? dsn = null, string? reply = null, string causedBy = "ABCDEF") =>
-        Chain(new MessageRecord
-        {
-            Host = Host,
-            QueueId = NextQueueId(),
-            FirstSeenUtc = t,
-            LastSeenUtc = t.AddSeconds(2),
-            Origin = OriginKind.Notification,
-            Sender = "",
-            EntrySeen = true,
-            Fate = MessageFate.Removed,
-        }, [to], status, dsn, reply, causedBy: new ChainLink(Host, causedBy));
+        Chain(Record(t, OriginKind.Notification, ""), [to], status, dsn, reply, causedBy: new ChainLink(Host, causedBy));
 
     /// <summary>An inbound message delivered to a local mailbox: not outbound.</summary>
     public MessageChain Inbound(DateTime t, string ip, string sender, string to)
     {
-        var r = new MessageRecord
-        {
-            Host = Host,
-            QueueId = NextQueueId(),
-            FirstSeenUtc = t,
-            LastSeenUtc = t,
-            Origin = OriginKind.Smtp,
-            ClientIp = ip,
-            Sender = sender,
-            EntrySeen = true,
-            Fate = MessageFate.Removed,
-        };
+        var r = Record(t, OriginKind.Smtp, sender);
+        r.LastSeenUtc = t;
+        r.ClientIp = ip;
         r.Recipients.Add(new RecipientResult { Address = to, Status = DeliveryStatus.Sent, Hop = HopKind.Local, Agent = "virtual", TimeUtc = t });
         return new MessageChain([r], null, false);
     }
+
+    /// <summary>A finished queue file seen from its entry, two seconds long.</summary>
+    private MessageRecord Record(DateTime t, OriginKind origin, string sender) => new()
+    {
+        Host = Host,
+        QueueId = NextQueueId(),
+        FirstSeenUtc = t,
+        LastSeenUtc = t.AddSeconds(2),
+        Origin = origin,
+        Sender = sender,
+        EntrySeen = true,
+        Fate = MessageFate.Removed,
+    };
 
     private static MessageChain Chain(MessageRecord r, IEnumerable<string> to, DeliveryStatus status, string? dsn, string? reply, ChainLink? causedBy = null)
     {
