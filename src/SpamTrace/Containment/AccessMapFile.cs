@@ -1,3 +1,4 @@
+using SpamTrace.Common;
 namespace SpamTrace.Containment;
 
 /// <summary>Edits the source text of an access(5) map: adds our lines, removes exactly those lines again.</summary>

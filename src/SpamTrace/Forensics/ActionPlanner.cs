@@ -1,4 +1,5 @@
 using System.Globalization;
+using SpamTrace.Common;
 
 namespace SpamTrace.Forensics;
 

@@ -1,3 +1,4 @@
+using SpamTrace.Common;
 using SpamTrace.Logs.Correlation;
 using SpamTrace.Logs.Parsing;
 using SpamTrace.Reputation;

@@ -1,3 +1,4 @@
+using SpamTrace.Common;
 namespace SpamTrace.Forensics;
 
 /// <summary>

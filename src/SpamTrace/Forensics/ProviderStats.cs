@@ -1,3 +1,4 @@
+using SpamTrace.Common;
 using SpamTrace.Reputation;
 
 namespace SpamTrace.Forensics;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SpamTrace.Common;
 using SpamTrace.Forensics;
 using SpamTrace.Logs.Parsing;
 

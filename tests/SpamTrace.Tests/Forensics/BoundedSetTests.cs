@@ -1,4 +1,4 @@
-using SpamTrace.Forensics;
+using SpamTrace.Common;
 
 namespace SpamTrace.Tests.Forensics;
 

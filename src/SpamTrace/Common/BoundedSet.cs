@@ -1,4 +1,4 @@
-namespace SpamTrace.Forensics;
+namespace SpamTrace.Common;
 
 /// <summary>
 /// A set of distinct strings that stops growing at a cap: beyond it, the count is reported as "at least".

@@ -1,4 +1,4 @@
-namespace SpamTrace.Forensics;
+namespace SpamTrace.Common;
 
 /// <summary>
 /// Quotes text for a POSIX shell. Every user name, address, IP or script name in a suggested command comes from

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace SpamTrace.Containment;
+namespace SpamTrace.Common;
 
 /// <summary>
 /// Replaces a file so that readers (postmap, an admin's editor, a crash) see the old or the new content, never a
