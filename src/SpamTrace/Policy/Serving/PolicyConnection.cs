@@ -13,9 +13,14 @@ namespace SpamTrace.Policy.Serving;
 internal sealed class PolicyConnection(Socket socket, PolicyEngine engine, ILogger logger, string peer)
 {
     private long _lastActivity = Environment.TickCount64;
+    private long _requestStarted = Environment.TickCount64;
     private volatile bool _insideRequest;
 
     public long LastActivity => Interlocked.Read(ref _lastActivity);
+
+    /// <summary>When the first byte of the unfinished request arrived: listen.requestTimeout bounds the whole
+    /// request from here, so a client trickling one byte a second cannot keep it open by staying barely active.</summary>
+    public long RequestStarted => Interlocked.Read(ref _requestStarted);
 
     public bool InsideRequest => _insideRequest;
 
@@ -67,7 +72,12 @@ internal sealed class PolicyConnection(Socket socket, PolicyEngine engine, ILogg
                     }
                     break;
                 }
-                _insideRequest = parser.InsideRequest || buffer.Length > 0;
+                var inside = parser.InsideRequest || buffer.Length > 0;
+                if (inside && !_insideRequest)
+                {
+                    Interlocked.Exchange(ref _requestStarted, Environment.TickCount64);
+                }
+                _insideRequest = inside;
                 reader.AdvanceTo(buffer.Start, buffer.End);
                 if (read.IsCompleted || read.IsCanceled)
                 {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using SpamTrace.Common;
 using SpamTrace.Policy.Admin;
 using SpamTrace.Policy.Limits;
 using SpamTrace.Policy.Metrics;
@@ -25,11 +26,15 @@ public sealed class PolicyServer : IAsyncDisposable
     private MetricsServer? _metrics;
     private Task _sweeper = Task.CompletedTask;
     private readonly List<string> _unixPaths = [];
+    private readonly IntervalSummary _refused;
 
     public PolicyServer(PolicyEngine engine, ILogger logger)
     {
         _engine = engine;
         _logger = logger;
+        _refused = new IntervalSummary(TimeSpan.FromMinutes(1), (count, since) =>
+            _logger.LogWarning("refused {Count} policy connection(s){Since}: {Max} connections open (listen.maxConnections)",
+                count, since == TimeSpan.Zero ? "" : $" in the last {since.TotalSeconds:0} s", _engine.Config.MaxConnections));
     }
 
     /// <summary>The bound TCP endpoint (useful with port 0), or null without TCP.</summary>
@@ -124,7 +129,7 @@ public sealed class PolicyServer : IAsyncDisposable
             }
             if (_connections.Count >= _engine.Config.MaxConnections)
             {
-                _logger.LogWarning("refusing a policy connection: {Max} connections open (listen.maxConnections)", _engine.Config.MaxConnections);
+                _refused.Record(Environment.TickCount64);
                 client.Dispose();
                 continue;
             }
@@ -173,12 +178,14 @@ public sealed class PolicyServer : IAsyncDisposable
 
     internal void SweepOnce(long nowTicks)
     {
+        _refused.Tick(nowTicks);
         var config = _engine.Config;
         foreach (var connection in _connections.Keys)
         {
-            var idle = nowTicks - connection.LastActivity;
-            var limit = connection.InsideRequest ? config.RequestTimeout : config.IdleTimeout;
-            if (idle > limit.TotalMilliseconds)
+            var inside = connection.InsideRequest;
+            var elapsed = nowTicks - (inside ? connection.RequestStarted : connection.LastActivity);
+            var limit = inside ? config.RequestTimeout : config.IdleTimeout;
+            if (elapsed > limit.TotalMilliseconds)
             {
                 _logger.LogInformation("closing policy connection {Peer}: {Why}", connection.Peer, connection.InsideRequest ? "request not completed in time" : "idle");
                 connection.Abort();

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using SpamTrace.Policy.Containment;
 using SpamTrace.Policy.Limits;
 
@@ -24,7 +26,14 @@ public sealed class EmbeddedStore : IPolicyStore
     private readonly Task _flushLoop;
     private readonly TimeSpan _flushInterval;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly string? _path;
+    private readonly HashSet<string> _pendingDeletes = new(StringComparer.Ordinal);
+    private int _failedFlushes;
     private long _nextMemoryIncidentId = 1;
+
+    /// <summary>The longest wait between two attempts to save while the disk keeps failing.</summary>
+    internal static readonly TimeSpan MaxFlushBackoff = TimeSpan.FromMinutes(1);
 
     private sealed class CounterState(LimitAlgorithm algorithm, long windowMs)
     {
@@ -38,10 +47,13 @@ public sealed class EmbeddedStore : IPolicyStore
     /// <param name="path">SQLite file, or null for memory only (tests, benchmarks).</param>
     /// <param name="flushInterval">How often changed counters are written and empty ones forgotten.</param>
     /// <param name="time">The clock deciding which counters have expired at flush time.</param>
-    public EmbeddedStore(string? path, TimeSpan? flushInterval = null, TimeProvider? time = null)
+    /// <param name="logger">Where failed saves are reported (with the path and the error), and their recovery.</param>
+    public EmbeddedStore(string? path, TimeSpan? flushInterval = null, TimeProvider? time = null, ILogger? logger = null)
     {
         _time = time ?? TimeProvider.System;
         _flushInterval = flushInterval ?? TimeSpan.FromSeconds(2);
+        _logger = logger ?? NullLogger.Instance;
+        _path = path;
         if (path is not null)
         {
             _db = new SqlitePersistence(path);
@@ -51,6 +63,12 @@ public sealed class EmbeddedStore : IPolicyStore
     }
 
     public int CounterCount => _counters.Count;
+
+    /// <summary>Why the last save failed, while saves keep failing.</summary>
+    public string? LastFlushError { get; private set; }
+
+    /// <summary>Consecutive failed saves (0 once saving works again).</summary>
+    public int FailedFlushes => Volatile.Read(ref _failedFlushes);
 
     private void Load(SqlitePersistence db)
     {
@@ -351,12 +369,12 @@ public sealed class EmbeddedStore : IPolicyStore
 
     private async Task FlushLoopAsync()
     {
-        using var timer = new PeriodicTimer(_flushInterval);
         try
         {
-            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+            while (true)
             {
-                Flush(_time.GetUtcNow().ToUnixTimeMilliseconds());
+                await Task.Delay(NextFlushDelay(), _stop.Token).ConfigureAwait(false);
+                TryFlush(_time.GetUtcNow().ToUnixTimeMilliseconds());
             }
         }
         catch (OperationCanceledException)
@@ -364,7 +382,50 @@ public sealed class EmbeddedStore : IPolicyStore
         }
     }
 
-    /// <summary>Writes changed counters and users to SQLite and forgets counters whose window is empty.</summary>
+    /// <summary>The flush interval, doubled after each consecutive failure up to <see cref="MaxFlushBackoff"/>:
+    /// a full disk is retried without spinning on it, and saving resumes by itself once there is room.</summary>
+    internal TimeSpan NextFlushDelay() => FlushDelay(_flushInterval, FailedFlushes);
+
+    internal static TimeSpan FlushDelay(TimeSpan interval, int failures)
+    {
+        if (failures == 0)
+        {
+            return interval;
+        }
+        var backedOff = interval.TotalMilliseconds * Math.Pow(2, Math.Min(failures, 16));
+        return TimeSpan.FromMilliseconds(Math.Min(backedOff, Math.Max(interval.TotalMilliseconds, MaxFlushBackoff.TotalMilliseconds)));
+    }
+
+    /// <summary>Flushes and reports the outcome: the first failure at once with the path and the error, the
+    /// recovery when it comes. Returns false when the save failed (what it held stays pending).</summary>
+    public bool TryFlush(long nowMs)
+    {
+        try
+        {
+            Flush(nowMs);
+            if (FailedFlushes > 0)
+            {
+                _logger.LogWarning("policy store {Path}: saving works again after {Failures} failed attempt(s)", _path, FailedFlushes);
+                Volatile.Write(ref _failedFlushes, 0);
+                LastFlushError = null;
+            }
+            return true;
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        {
+            LastFlushError = ex.Message;
+            var failures = Interlocked.Increment(ref _failedFlushes);
+            if (failures == 1 || (failures & (failures - 1)) == 0)
+            {
+                _logger.LogError("policy store {Path}: saving counters failed ({Failures} attempt(s) so far): {Error}; counts are kept in memory and saving is retried, next in {Delay}",
+                    _path, failures, ex.Message, NextFlushDelay());
+            }
+            return false;
+        }
+    }
+
+    /// <summary>Writes changed counters and users to SQLite and forgets counters whose window is empty. On a failed
+    /// write, what it held is marked changed again, so the next flush writes it.</summary>
     public void Flush(long nowMs)
     {
         var changed = new List<(string, int, long, byte[])>();
@@ -403,7 +464,56 @@ public sealed class EmbeddedStore : IPolicyStore
                 }
             }
         }
-        _db?.SaveBatch(changed, deleted, users);
+        if (_db is null)
+        {
+            return;
+        }
+        lock (_pendingDeletes)
+        {
+            foreach (var key in deleted)
+            {
+                _pendingDeletes.Add(key);
+            }
+            deleted = [.. _pendingDeletes.Where(k => !_counters.ContainsKey(k))];
+        }
+        try
+        {
+            _db.SaveBatch(changed, deleted, users);
+        }
+        catch
+        {
+            MarkChangedAgain(changed, users);
+            throw;
+        }
+        lock (_pendingDeletes)
+        {
+            _pendingDeletes.Clear();
+        }
+    }
+
+    private void MarkChangedAgain(List<(string Key, int, long, byte[])> changed, List<(string User, byte[])> users)
+    {
+        foreach (var (key, _, _, _) in changed)
+        {
+            if (_counters.TryGetValue(key, out var state))
+            {
+                var stripe = _stripes[(uint)StringComparer.Ordinal.GetHashCode(key) % StripeCount];
+                lock (stripe)
+                {
+                    state.Dirty = true;
+                }
+            }
+        }
+        foreach (var (user, _) in users)
+        {
+            if (_users.TryGetValue(user, out var activity))
+            {
+                lock (activity)
+                {
+                    activity.Dirty = true;
+                }
+            }
+        }
     }
 
     private static bool ExpireAndCheckEmpty(CounterState state, long nowMs)
@@ -496,7 +606,10 @@ public sealed class EmbeddedStore : IPolicyStore
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         await _flushLoop.ConfigureAwait(false);
-        Flush(_time.GetUtcNow().ToUnixTimeMilliseconds());
+        if (!TryFlush(_time.GetUtcNow().ToUnixTimeMilliseconds()))
+        {
+            _logger.LogError("policy store {Path}: the final save at shutdown failed: the counts since the last successful save are lost (containment and incidents were written when they happened)", _path);
+        }
         _db?.Dispose();
         _stop.Dispose();
     }

@@ -8,6 +8,6 @@ public static class StoreFactory
     public static async Task<IPolicyStore> CreateAsync(StoreConfig config, ILogger logger, CancellationToken cancellationToken) => config.Kind switch
     {
         StoreKind.Redis => await RedisStore.ConnectAsync(config, logger).ConfigureAwait(false),
-        _ => new EmbeddedStore(config.Path, config.FlushInterval),
+        _ => new EmbeddedStore(config.Path, config.FlushInterval, logger: logger),
     };
 }
