@@ -38,7 +38,8 @@ public sealed class PolicyStatusCommand : Command<PolicyStatusCommand.Settings>
             Console.WriteLine(AdminProtocol.Serialize(status));
             return status.Contained.Count > 0 ? ExitCodes.Found : ExitCodes.Ok;
         }
-        AnsiConsole.WriteLine($"service: {(status.ServiceRunning ? "running" : "not running (read from the store)")}; store: {status.Store}");
+        var service = status.ServiceRunning ? "running" : PolicyStoreAccess.DescribeUnreachable(config);
+        AnsiConsole.WriteLine($"service: {service}; store: {status.Store}");
         if (status.ServiceRunning)
         {
             AnsiConsole.WriteLine($"decisions: {string.Join(", ", status.Decisions.Select(kv => $"{kv.Key} {kv.Value}"))}; store errors: {status.StoreErrors}; open connections: {status.OpenConnections}");

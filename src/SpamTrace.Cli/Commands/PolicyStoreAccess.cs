@@ -18,8 +18,32 @@ internal static class PolicyStoreAccess
         {
             return AdminProtocol.ParseResult(reply) ?? throw new UserFacingException($"{config.AdminSocket}: unreadable admin reply");
         }
+        RefuseWhenRunningWithoutAdmin(config, command.Split(' ')[0].ToLowerInvariant());
         return WithStore(config, direct, cancellationToken);
     }
+
+    /// <summary>
+    /// The embedded store lives in the running service's memory: writing its SQLite file behind the service's back
+    /// would print success and change nothing it decides. Redis is shared, so a direct write takes effect.
+    /// </summary>
+    private static void RefuseWhenRunningWithoutAdmin(PolicyConfig config, string verb)
+    {
+        if (config.Store.Kind != StoreKind.Embedded || ServiceProbe.Listening(config) is not { } listener)
+        {
+            return;
+        }
+        var where = config.AdminSocket is null
+            ? $"it has no admin socket: add \"admin\": \"/run/spamtrace/admin.sock\" to the \"listen\" section of {config.SourcePath ?? "the policy config"} and restart the service (systemctl restart spamtrace-policy)"
+            : $"its admin socket {config.AdminSocket} does not answer: check the path and its permissions (run as root or the service's user), or restart the service";
+        throw new UserFacingException(
+            $"policy {verb}: the policy service is running ({listener} answers) but {where}. Nothing was changed: " +
+            "with the embedded store, the running service keeps its state in memory, so writing the store file would not reach it.");
+    }
+
+    /// <summary>What `policy status` says of a service whose admin socket did not answer.</summary>
+    public static string DescribeUnreachable(PolicyConfig config) => ServiceProbe.Listening(config) is { } listener
+        ? $"running ({listener} answers), but {(config.AdminSocket is null ? "no admin socket (listen.admin)" : $"its admin socket {config.AdminSocket} does not answer")}: figures read from the store, as of its last save"
+        : "not running (read from the store)";
 
     public static T WithStore<T>(PolicyConfig config, Func<IPolicyStore, Task<T>> action, CancellationToken cancellationToken)
     {

@@ -70,5 +70,42 @@ public sealed class PolicyCliTests : IDisposable
         Assert.Equal(0, exit);
     }
 
+    [Fact]
+    public async Task Block_and_release_refuse_with_the_fix_when_the_service_runs_without_an_admin_socket()
+    {
+        var socket = Path.Combine(_dir, "policy.sock");
+        var db = Path.Combine(_dir, "policy.db");
+        var json = $$"""{ "listen": { "unix": "{{socket}}" }, "store": { "path": "{{db}}" } }""";
+        var path = Path.Combine(_dir, "policy.json");
+        File.WriteAllText(path, json);
+        var store = new SpamTrace.Policy.Store.EmbeddedStore(db);
+        var server = new SpamTrace.Policy.Serving.PolicyServer(PolicyTestSupport.Engine(PolicyTestSupport.Config(json), store), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        server.Start();
+        try
+        {
+            var (exit, stdout, stderr) = Run("policy", "block", "mallory@example.com", "-c", path);
+            Assert.Equal(2, exit);
+            Assert.Contains($"unix:{socket} answers", stderr);
+            Assert.Contains("no admin socket", stderr);
+            Assert.Contains("\"admin\"", stderr);
+            Assert.Contains("Nothing was changed", stderr);
+            Assert.DoesNotContain("contained", stdout);
+            Assert.Empty(await store.ContainedAsync(CancellationToken.None));
+            (exit, _, stderr) = Run("policy", "release", "mallory@example.com", "-c", path);
+            Assert.Equal(2, exit);
+            Assert.Contains("no admin socket", stderr);
+            (exit, stdout, _) = Run("policy", "status", "-c", path);
+            Assert.Contains("running (unix:", stdout);
+            Assert.Contains("but no admin socket", stdout);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+            await store.DisposeAsync();
+        }
+        var (_, stopped, _) = Run("policy", "status", "-c", path);
+        Assert.Contains("not running", stopped);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
