@@ -47,6 +47,11 @@ public sealed class PolicyServeCommand : Command<PolicySettings>
         {
             host.Run();
         }
+        catch (SpamTrace.Policy.Store.StoreCorruptException ex)
+        {
+            Console.Error.WriteLine($"policy serve: {ex.Message}");
+            return SpamTrace.Policy.Store.StoreCorruptException.ExitCode;
+        }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException or StackExchange.Redis.RedisException)
         {
             throw new UserFacingException($"policy serve: {ex.Message}");

@@ -55,7 +55,15 @@ internal static class PolicyStoreAccess
 
         async Task<T> Run()
         {
-            var store = await StoreFactory.CreateAsync(config.Store, NullLogger.Instance, cancellationToken).ConfigureAwait(false);
+            IPolicyStore store;
+            try
+            {
+                store = await StoreFactory.CreateAsync(config.Store, NullLogger.Instance, cancellationToken).ConfigureAwait(false);
+            }
+            catch (StoreCorruptException ex)
+            {
+                throw new UserFacingException(ex.Message);
+            }
             await using (store.ConfigureAwait(false))
             {
                 try

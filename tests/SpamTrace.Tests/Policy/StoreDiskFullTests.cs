@@ -129,3 +129,37 @@ public sealed class StoreDiskFullTests : IDisposable
         Directory.Delete(_mount, recursive: true);
     }
 }
+
+/// <summary>A store file that is not a database: one clear error with the way out, and an exit code systemd does not restart.</summary>
+public sealed class StoreCorruptTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("spamtrace-corrupt-").FullName;
+
+    [Fact]
+    public async Task A_corrupt_store_file_is_named_with_the_way_out_and_an_empty_one_is_a_new_store()
+    {
+        var path = Path.Combine(_dir, "policy.db");
+        File.WriteAllBytes(path, [.. System.Text.Encoding.ASCII.GetBytes("not a database at all"), .. new byte[5000]]);
+        var ex = Assert.Throws<StoreCorruptException>(() => new EmbeddedStore(path));
+        Assert.Contains(path, ex.Message);
+        Assert.Contains("mv ", ex.Message);
+        Assert.Equal(78, StoreCorruptException.ExitCode);
+
+        var empty = Path.Combine(_dir, "empty.db");
+        File.WriteAllBytes(empty, []);
+        var logger = new RecordingLogger();
+        var store = new EmbeddedStore(empty, logger: logger);
+        await store.DisposeAsync();
+        Assert.Contains(logger.Lines, l => l.Text.Contains("empty file", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_systemd_unit_does_not_restart_on_a_corrupt_store_and_creates_files_0600()
+    {
+        var unit = File.ReadAllText(Path.Combine(PolicyTestSupport.RepoRoot(), "dist", "spamtrace-policy.service"));
+        Assert.Contains($"RestartPreventExitStatus={StoreCorruptException.ExitCode}", unit);
+        Assert.Contains("UMask=0077", unit);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}

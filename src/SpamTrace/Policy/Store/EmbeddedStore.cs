@@ -56,8 +56,20 @@ public sealed class EmbeddedStore : IPolicyStore
         _path = path;
         if (path is not null)
         {
-            _db = new SqlitePersistence(path);
-            Load(_db);
+            if (File.Exists(path) && new FileInfo(path).Length == 0)
+            {
+                _logger.LogWarning("policy store {Path} is an empty file: starting a new store in it", path);
+            }
+            try
+            {
+                _db = new SqlitePersistence(path);
+                Load(_db);
+            }
+            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 11 or 26 } or EndOfStreamException or InvalidCastException)
+            {
+                _db?.Dispose();
+                throw new StoreCorruptException(path, ex.Message);
+            }
         }
         _flushLoop = Task.Run(FlushLoopAsync);
     }
