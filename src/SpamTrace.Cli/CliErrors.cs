@@ -15,11 +15,15 @@ public static class ExitCodes
 /// <summary>Turns an exception escaping a command into one clear line on stderr: users never see a stack trace.</summary>
 public static class CliErrors
 {
+    /// <summary>The command line as given, so that a parse error can name the closest valid option.</summary>
+    public static IReadOnlyList<string> Arguments { get; set; } = [];
+
     public static int Report(Exception ex)
     {
         var message = ex switch
         {
-            CommandParseException or CommandRuntimeException => ex.Message,
+            CommandParseException parse => WithSuggestion(parse.Message),
+            CommandRuntimeException => ex.Message,
             UserFacingException => ex.Message,
             FileNotFoundException fnf => $"{fnf.FileName ?? "file"}: not found",
             UnauthorizedAccessException => ex.Message,
@@ -33,6 +37,19 @@ public static class CliErrors
             Console.Error.WriteLine(ex);
         }
         return ExitCodes.UsageOrInput;
+    }
+
+    private static string WithSuggestion(string message)
+    {
+        var unknown = System.Text.RegularExpressions.Regex.Match(message, "^Unknown option '([^']+)'");
+        if (!unknown.Success)
+        {
+            return message;
+        }
+        var closest = OptionSuggestions.Closest(Arguments, unknown.Groups[1].Value);
+        return closest is null
+            ? $"{message} See --help for the options."
+            : $"{message} Did you mean {closest}?";
     }
 }
 

@@ -7,6 +7,8 @@ app.Configure(config =>
     config.SetApplicationName("spamtrace");
     config.SetApplicationVersion(typeof(Program).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
     config.SetExceptionHandler((ex, _) => CliErrors.Report(ex));
+    // A mistyped option must stop the run: without this, "--jsno FILE" swallows FILE and diagnose runs on the sample.
+    config.UseStrictParsing();
 
     // Log engine: follow messages through every daemon.
     config.AddCommand<SpamTrace.Cli.Commands.TraceCommand>("trace")
@@ -43,4 +45,5 @@ app.Configure(config =>
         .WithDescription("Read and parse logs end to end: inputs, bytes, lines, events by kind, unknown lines, errors, MB/s.");
 });
 // Spectre.Console.Cli reads a lone "-" as a nameless option; every command takes it to mean standard input.
+CliErrors.Arguments = args;
 return app.Run(args.Select(a => a == "-" ? "/dev/stdin" : a));

@@ -48,6 +48,10 @@ public sealed class DiagnoseCommand : Command<DiagnoseCommand.Settings>
         [CommandOption("--sample")]
         [Description("Run on the bundled sample incident (a real Postfix lab log) instead of this machine's logs.")]
         public bool Sample { get; init; }
+
+        [CommandOption("--keep-going")]
+        [Description("When some inputs cannot be read, exit on the verdict of the rest (default: exit 2).")]
+        public bool KeepGoing { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -89,6 +93,20 @@ public sealed class DiagnoseCommand : Command<DiagnoseCommand.Settings>
         {
             throw new UserFacingException("diagnose: no input could be read: " + st.Errors[0]);
         }
+        if (run.Statistics is { } read && InputChecks.NoMailLines(read) is { } nothing)
+        {
+            throw new UserFacingException(nothing);
+        }
+        if (run.Diagnosis is { Chains: 0, AuthFailures: 0, RelayDenied: 0 } && (settings.Since ?? settings.Until ?? settings.Host) is not null)
+        {
+            throw new UserFacingException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"diagnose: {run.Statistics!.MailLines:N0} mail log lines read, none within --since/--until/--host"));
+        }
+        var failed = inputErrors.Count + (run.Statistics?.Errors.Count ?? 0);
+        if (InputChecks.FailedInputs(failed, inputs.Count + inputErrors.Count) is { } incomplete)
+        {
+            run = run with { SourceNote = run.SourceNote is null ? incomplete : incomplete + " " + run.SourceNote };
+        }
 
         if (settings.Html is not null)
         {
@@ -114,6 +132,10 @@ public sealed class DiagnoseCommand : Command<DiagnoseCommand.Settings>
             {
                 AnsiConsole.MarkupLine($"[dim]HTML report written to {Markup.Escape(settings.Html)}[/]");
             }
+        }
+        if (failed > 0 && !settings.KeepGoing)
+        {
+            return ExitCodes.UsageOrInput;
         }
         return run.Diagnosis.SpamFound ? ExitCodes.Found : ExitCodes.Ok;
     }

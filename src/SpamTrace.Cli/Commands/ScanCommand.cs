@@ -34,6 +34,10 @@ public sealed class ScanCommand : Command<ScanCommand.Settings>
         [CommandOption("--workers <N>")]
         [Description("Parsing threads (default: one per core).")]
         public int? Workers { get; init; }
+
+        [CommandOption("--keep-going")]
+        [Description("When some inputs cannot be read, exit 0 on the rest (default: exit 2).")]
+        public bool KeepGoing { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -106,7 +110,11 @@ public sealed class ScanCommand : Command<ScanCommand.Settings>
         {
             throw new UserFacingException($"internal error: {statistics.Lines} lines read but {consumer.Events} handed on");
         }
-        return errors.Count > 0 ? ExitCodes.UsageOrInput : ExitCodes.Ok;
+        if (InputChecks.NoMailLines(statistics) is { } nothing)
+        {
+            throw new UserFacingException(nothing);
+        }
+        return errors.Count > 0 && !settings.KeepGoing ? ExitCodes.UsageOrInput : ExitCodes.Ok;
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -130,11 +130,12 @@ public sealed class DiagnoseCommandTests : IDisposable
     }
 
     [Fact]
-    public void Since_after_the_incident_sees_no_spam()
+    public void Since_after_the_last_line_is_an_input_error_not_a_clean_verdict()
     {
         var log = WriteLog(withSpam: true);
         var (code, _, stderr) = Diagnose(log, "--since", "2026-03-02T21:00:00Z");
-        Assert.True(code == 0, $"exit {code}: {stderr}");
+        Assert.True(code == 2, $"exit {code}: {stderr}");
+        Assert.Contains("none within --since/--until/--host", stderr, StringComparison.Ordinal);
     }
 
     [Theory]

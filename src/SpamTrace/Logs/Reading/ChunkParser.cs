@@ -48,6 +48,10 @@ internal static class ChunkParser
                 ev.Kind = EventKind.Unknown;
             }
             counts[(int)ev.Kind]++;
+            if (ev.Kind == EventKind.Unknown && ev.Program.Length > 0)
+            {
+                chunk.UnknownMailLines++;
+            }
             years.Resolve(ref ev.Time);
             var ticks = ev.Time.UtcTicks;
             if (ticks != 0)

@@ -44,6 +44,8 @@ public sealed class LogChunk
     /// <summary>Earliest and latest resolved time of the chunk's lines (UTC ticks; MaxValue/MinValue when none).</summary>
     internal long FirstTicks;
     internal long LastTicks;
+    /// <summary>Unknown lines whose envelope names Postfix, amavis or Dovecot: a mail log the parser does not fully know.</summary>
+    internal long UnknownMailLines;
     internal readonly long[] KindCounts = new long[Enum.GetValues<EventKind>().Length];
 
     internal void Reset()
@@ -52,6 +54,7 @@ public sealed class LogChunk
         EventCount = 0;
         IsEndOfInput = false;
         TruncatedLines = 0;
+        UnknownMailLines = 0;
         Error = null;
         Array.Clear(KindCounts);
     }

@@ -165,6 +165,7 @@ public sealed class LogPipeline
         statistics.Bytes += chunk.Length;
         statistics.Lines += chunk.EventCount;
         statistics.TruncatedLines += chunk.TruncatedLines;
+        statistics.UnknownMailLines += chunk.UnknownMailLines;
         for (var k = 0; k < chunk.KindCounts.Length; k++)
         {
             statistics.ByKind[k] += chunk.KindCounts[k];

@@ -21,6 +21,10 @@ public sealed class LogStatistics
     public long Lines { get; set; }
     public long[] ByKind { get; } = new long[Enum.GetValues<EventKind>().Length];
     public long UnknownLines => ByKind[(int)EventKind.Unknown];
+    /// <summary>Of <see cref="UnknownLines"/>, those from Postfix, amavis or Dovecot (the rest had no syslog envelope).</summary>
+    public long UnknownMailLines { get; set; }
+    /// <summary>Lines from Postfix, its content filters or Dovecot, understood or not: zero means this is no mail log.</summary>
+    public long MailLines => Lines - ByKind[(int)EventKind.Foreign] - UnknownLines + UnknownMailLines;
     /// <summary>Lines longer than the reader's cap, parsed from their first bytes only.</summary>
     public long TruncatedLines { get; set; }
     public List<UnknownLineSample> UnknownSamples { get; } = [];
