@@ -12,7 +12,7 @@ public sealed record HostFacts(string HostName, IReadOnlyList<(IPAddress Address
 {
     public static HostFacts Local()
     {
-        var name = Dns.GetHostName();
+        var name = System.Net.Dns.GetHostName();
         if (!name.Contains('.'))
         {
             name += ".localdomain";
