@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using SpamTrace.Audit.Findings;
 using SpamTrace.Dns.Blocklists;
-using SpamTrace.Dns.Dkim;
 using SpamTrace.Dns.Discovery;
+using SpamTrace.Dns.Dkim;
 using SpamTrace.Dns.Dmarc;
 using SpamTrace.Dns.Ptr;
 using SpamTrace.Dns.Resolving;
@@ -100,7 +100,7 @@ public sealed class DnsAudit(IDnsResolver resolver, IReadOnlyList<Blocklist>? bl
             throw new DnsUnavailableException("nothing to check: no domain, address or HELO name found; give --domain, --ip or --helo (or --config DIR)");
         }
         var answer = await resolver.QueryAsync(name, type, cancellationToken).ConfigureAwait(false);
-        var servers = resolver is DnsClientResolver real ? string.Join(", ", real.Servers) : "the resolver";
+        var servers = (resolver as CachingResolver)?.Inner is DnsClientResolver real ? string.Join(", ", real.Servers) : "the resolver";
         if (answer.Status == DnsStatus.Timeout)
         {
             throw new DnsUnavailableException($"DNS does not answer: no reply from {servers} for {name}; check /etc/resolv.conf or give --resolver HOST[:PORT]");

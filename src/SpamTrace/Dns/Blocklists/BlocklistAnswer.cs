@@ -11,10 +11,21 @@ public static class BlocklistAnswer
 {
     private static readonly Dictionary<int, string> DnswlCategories = new()
     {
-        [2] = "financial services", [3] = "email service providers", [4] = "organisations", [5] = "service/network providers",
-        [6] = "personal/private servers", [7] = "travel/leisure", [8] = "public sector", [9] = "media and tech",
-        [10] = "special cases", [11] = "education and academic", [12] = "healthcare", [13] = "manufacturing/industrial",
-        [14] = "retail/wholesale/services", [15] = "email marketing providers", [20] = "added through Self Service",
+        [2] = "financial services",
+        [3] = "email service providers",
+        [4] = "organisations",
+        [5] = "service/network providers",
+        [6] = "personal/private servers",
+        [7] = "travel/leisure",
+        [8] = "public sector",
+        [9] = "media and tech",
+        [10] = "special cases",
+        [11] = "education and academic",
+        [12] = "healthcare",
+        [13] = "manufacturing/industrial",
+        [14] = "retail/wholesale/services",
+        [15] = "email marketing providers",
+        [20] = "added through Self Service",
     };
 
     private static readonly string[] DnswlTrust = ["none", "low", "medium", "high"];

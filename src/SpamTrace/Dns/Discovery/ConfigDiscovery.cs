@@ -1,4 +1,3 @@
-using System.Net;
 using SpamTrace.Audit.Config;
 
 namespace SpamTrace.Dns.Discovery;
@@ -51,7 +50,7 @@ public static class ConfigDiscovery
 
     private static void AddBound(string value, string source, DnsTargets targets)
     {
-        if (IPAddress.TryParse(value.Trim(), out var ip))
+        if (Resolving.DomainNames.TryParseAddress(value.Trim(), out var ip))
         {
             targets.AddAddress(ip, source);
         }

@@ -36,7 +36,7 @@ public static partial class LogDiscovery
                 foreach (Match m in Address().Matches(refusal.Groups["reply"].Value))
                 {
                     var text = m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value;
-                    if (IPAddress.TryParse(text, out var ip) && DnsTargets.IsPublic(ip))
+                    if (Resolving.DomainNames.TryParseAddress(text, out var ip) && DnsTargets.IsPublic(ip))
                     {
                         quoted[ip] = quoted.GetValueOrDefault(ip) + 1;
                     }

@@ -12,6 +12,8 @@ public sealed class CachingResolver(IDnsResolver inner) : IDnsResolver
 
     public int Queries => _answers.Count;
 
+    public IDnsResolver Inner => inner;
+
     public Task<DnsAnswer> QueryAsync(string name, DnsQueryType type, CancellationToken cancellationToken = default) =>
         _answers.GetOrAdd((DomainNames.Normalize(name), type), key => new Lazy<Task<DnsAnswer>>(() => inner.QueryAsync(key.Item1, key.Item2, cancellationToken))).Value;
 }

@@ -73,6 +73,30 @@ public static class DomainNames
         return text.ToString();
     }
 
+    /// <summary>
+    /// An address written as people write them: a dotted quad of four numbers, or IPv6 with colons. Unlike
+    /// IPAddress.TryParse, "1.2.3" or "16909060" are not addresses.
+    /// </summary>
+    public static bool TryParseAddress(string text, out IPAddress address)
+    {
+        address = IPAddress.None;
+        if (text.Contains(':'))
+        {
+            if (!text.Contains('%') && IPAddress.TryParse(text, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6)
+            {
+                address = v6;
+                return true;
+            }
+            return false;
+        }
+        if (Spf.SpfParser.ParseIp4(text) is { } v4)
+        {
+            address = v4;
+            return true;
+        }
+        return false;
+    }
+
     /// <summary>Whether <paramref name="ip"/> lies in <paramref name="network"/>/<paramref name="prefix"/> (same family only).</summary>
     public static bool InNetwork(IPAddress ip, IPAddress network, int prefix)
     {
