@@ -44,7 +44,7 @@ public sealed class AuditDnsCommand : AsyncCommand<AuditDnsCommand.Settings>
         public string? Helo { get; init; }
 
         [CommandOption("--selector <SEL>")]
-        [Description("DKIM selector: DOMAIN:SELECTOR[:PRIVATE-KEY-FILE], or SELECTOR for every domain (repeatable).")]
+        [Description("DKIM selector: DOMAIN:SELECTOR[[:PRIVATE-KEY-FILE]], or SELECTOR for every domain (repeatable).")]
         public string[] Selectors { get; init; } = [];
 
         [CommandOption("--amavis <FILE>")]
@@ -59,8 +59,8 @@ public sealed class AuditDnsCommand : AsyncCommand<AuditDnsCommand.Settings>
         [Description("Rspamd dkim_signing.conf.")]
         public string[] Rspamd { get; init; } = [];
 
-        [CommandOption("--resolver <HOST[:PORT]>")]
-        [Description("DNS server to ask (repeatable). Default: /etc/resolv.conf's. Use your own: Spamhaus refuses public resolvers.")]
+        [CommandOption("--resolver <HOST:PORT>")]
+        [Description("DNS server to ask, HOST or HOST:PORT or [[IPv6]]:PORT (repeatable). Default: /etc/resolv.conf's. Use your own: Spamhaus refuses public resolvers.")]
         public string[] Resolvers { get; init; } = [];
 
         [CommandOption("--timeout <SECONDS>")]
