@@ -40,6 +40,14 @@ app.Configure(config =>
             .WithDescription("End an account's containment.");
     });
 
+    // Audit: configuration and DNS of the sending server.
+    config.AddBranch("audit", audit =>
+    {
+        audit.SetDescription("Audit the server: what makes it an easy spam source or gets its mail refused.");
+        audit.AddCommand<SpamTrace.Cli.Commands.AuditDnsCommand>("dns")
+            .WithDescription("SPF, DKIM, DMARC, PTR/HELO, blocklists and DNSWL of the sending domains and addresses, with the records to publish.");
+    });
+
     // Lab and maintenance helpers.
     config.AddCommand<SpamTrace.Cli.Commands.ScanCommand>("scan")
         .WithDescription("Read and parse logs end to end: inputs, bytes, lines, events by kind, unknown lines, errors, MB/s.");

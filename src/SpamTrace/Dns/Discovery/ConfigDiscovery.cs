@@ -1,0 +1,58 @@
+using SpamTrace.Audit.Config;
+
+namespace SpamTrace.Dns.Discovery;
+
+/// <summary>
+/// The sending domains, HELO name and bound outbound addresses a Postfix configuration gives: myorigin,
+/// mydestination, virtual_mailbox_domains, smtp_helo_name (default $myhostname), smtp_bind_address(6), and the
+/// same parameters overridden with -o on master.cf's smtp transports.
+/// </summary>
+public static class ConfigDiscovery
+{
+    public static void Discover(PostfixConfig config, DnsTargets targets)
+    {
+        foreach (var parameter in new[] { "myorigin", "mydestination", "virtual_mailbox_domains" })
+        {
+            foreach (var item in PostfixConfig.Items(config.Get(parameter)))
+            {
+                if (item.Contains(':') || item.StartsWith('/'))
+                {
+                    targets.Notes.Add($"{config.WhereIs(parameter)} is a lookup table ({item}): its domains are not read; give them with --domain");
+                    continue;
+                }
+                if (item.StartsWith("localhost", StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+                targets.AddDomain(item, config.WhereIs(parameter));
+            }
+        }
+        var helo = config.Get("smtp_helo_name");
+        if (helo.Length > 0)
+        {
+            targets.Helo ??= new Sourced<string>(helo, config.WhereIs(config.IsExplicit("smtp_helo_name") ? "smtp_helo_name" : "myhostname"));
+        }
+        foreach (var parameter in new[] { "smtp_bind_address", "smtp_bind_address6" })
+        {
+            AddBound(config.Get(parameter), config.WhereIs(parameter), targets);
+        }
+        foreach (var service in config.Services.Where(s => s.Command == "smtp" && s.Type == "unix"))
+        {
+            foreach (var parameter in new[] { "smtp_bind_address", "smtp_bind_address6" })
+            {
+                if (service.OverrideOf(parameter) is not null)
+                {
+                    AddBound(config.Get(parameter, service), config.WhereIs(parameter, service), targets);
+                }
+            }
+        }
+    }
+
+    private static void AddBound(string value, string source, DnsTargets targets)
+    {
+        if (Resolving.DomainNames.TryParseAddress(value.Trim(), out var ip))
+        {
+            targets.AddAddress(ip, source);
+        }
+    }
+}
