@@ -8,6 +8,7 @@ namespace SpamTrace.Forensics;
 public sealed class OriginStats(OriginId id)
 {
     private const int DistinctCap = 20_000;
+    private const int RecipientCap = 10_000;
 
     public OriginId Id { get; } = id;
     /// <summary>Its place in the order origins were first seen, for tables that refer to it without a reference.</summary>
@@ -33,6 +34,17 @@ public sealed class OriginStats(OriginId id)
     public long OpenMessages { get; set; }
 
     public BoundedSet RecipientDomains { get; } = new(DistinctCap);
+    /// <summary>Remote recipients per domain: which of them are our own domains is only known at the end of the log.</summary>
+    public BoundedCounter DomainRecipients { get; } = new(DistinctCap);
+    /// <summary>Distinct remote recipient addresses (a mailer writes to many strangers, a contact form to a few fixed ones).</summary>
+    public BoundedSet Recipients { get; } = new(RecipientCap);
+    /// <summary>
+    /// Remote recipients in our own domains (a relay domain's next hop), set when judging: such mail is inbound or
+    /// internal, not outbound.
+    /// </summary>
+    public long InternalRecipients { get; set; }
+    /// <summary>Recipients handed to other hosts outside our own domains: what this origin really sent out.</summary>
+    public long ExternalRecipients => RemoteRecipients - InternalRecipients;
     public BoundedSet ClientIps { get; } = new(DistinctCap);
     /// <summary>When each client IP first sent as this origin (for failures before the first success from that IP).</summary>
     public Dictionary<string, DateTime> IpFirstSeen { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -77,9 +89,18 @@ public sealed class OriginStats(OriginId id)
             m.UnknownRecipients += p.UnknownRecipients;
             m.FreeMailRecipients += p.FreeMailRecipients;
             m.OpenMessages += p.OpenMessages;
+            m.InternalRecipients += p.InternalRecipients;
             foreach (var d in p.RecipientDomains.Items)
             {
                 m.RecipientDomains.Add(d);
+            }
+            foreach (var (d, n) in p.DomainRecipients.Counts)
+            {
+                m.DomainRecipients.Add(d, n);
+            }
+            foreach (var r in p.Recipients.Items)
+            {
+                m.Recipients.Add(r);
             }
             foreach (var ip in p.ClientIps.Items)
             {
