@@ -59,13 +59,14 @@ public sealed class DomainKnowledge
     /// <summary>
     /// A relay domain without a recipient table shows no rejects: it is recognised by how Internet mail reaches it.
     /// Internet clients that write only to it (every recipient of theirs outside our known domains is in it), from
-    /// several clients or several sender domains that are not it, not a free-mail domain, and never refused by the
+    /// several clients or several sender domains that are not it (or one client whose every recipient there the next hop
+    /// refused as unknown: a dictionary attack on a hosted domain's backend), not a free-mail domain, and never refused by the
     /// server as "Relay access denied". An open relay's spammers write to many domains each, so they teach nothing;
     /// when more than a handful of domains qualify, the shape is a spam run and none is taken.
     /// </summary>
     private void LearnInbound()
     {
-        var candidates = new Dictionary<string, (HashSet<string> Clients, HashSet<string> SenderDomains, bool Disqualified)>(StringComparer.OrdinalIgnoreCase);
+        var candidates = new Dictionary<string, (HashSet<string> Clients, HashSet<string> SenderDomains, bool Disqualified, long Recipients, long Unknown)>(StringComparer.OrdinalIgnoreCase);
         foreach (var s in _o.Origins.Values)
         {
             if (s.Id.Kind != CulpritKind.Relay || s.Id.IsOtherClients || IsTrustedClient(s.Id.Key))
@@ -80,9 +81,11 @@ public sealed class DomainKnowledge
             var domain = foreign[0];
             if (!candidates.TryGetValue(domain, out var c))
             {
-                candidates[domain] = c = (new HashSet<string>(StringComparer.OrdinalIgnoreCase), new HashSet<string>(StringComparer.OrdinalIgnoreCase), false);
+                candidates[domain] = c = (new HashSet<string>(StringComparer.OrdinalIgnoreCase), new HashSet<string>(StringComparer.OrdinalIgnoreCase), false, 0, 0);
             }
             c.Clients.Add(s.Id.Key);
+            c.Recipients += s.RemoteRecipients;
+            c.Unknown += s.UnknownRecipients;
             foreach (var sender in s.Senders.Items)
             {
                 var sd = DomainOf(sender);
@@ -98,7 +101,7 @@ public sealed class DomainKnowledge
             candidates[domain] = c;
         }
         var qualified = candidates
-            .Where(p => !p.Value.Disqualified && (p.Value.Clients.Count >= 2 || p.Value.SenderDomains.Count >= 2)
+            .Where(p => !p.Value.Disqualified && (p.Value.Clients.Count >= 2 || p.Value.SenderDomains.Count >= 2 || AllUnknown(p.Value.Recipients, p.Value.Unknown))
                 && !FreeMailDomains.Contains(p.Key) && !_o.ForeignDomains.Contains(p.Key) && p.Key.Contains('.'))
             .Select(p => p.Key)
             .Order(StringComparer.Ordinal)
@@ -113,6 +116,9 @@ public sealed class DomainKnowledge
             _learned.TryAdd(d, "the log (Internet mail addressed to it alone: a relay domain)");
         }
     }
+
+    /// <summary>Every recipient refused as unknown by the next hop, three or more: a dictionary attack on a hosted domain's backend.</summary>
+    private static bool AllUnknown(long recipients, long unknown) => recipients >= 3 && unknown >= recipients;
 
     internal static string DomainOf(string address)
     {
