@@ -11,7 +11,7 @@ internal static class KindEvidence
         var finding = s.Id.Kind switch
         {
             CulpritKind.Sasl => LoginEvidence.Add(ctx, s, ev),
-            CulpritKind.Local => LocalEvidence.Add(ctx, s, ev),
+            CulpritKind.Local => LocalEvidence.Add(ctx, s, ev, burst),
             CulpritKind.Relay => RelayEvidence.Add(ctx, s, ev, burst),
             CulpritKind.Bounce => BackscatterEvidence.Add(ctx, s, ev, culprits ?? []),
             _ => new Finding(),

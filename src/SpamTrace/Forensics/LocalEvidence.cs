@@ -13,7 +13,7 @@ internal static class LocalEvidence
         "www-data", "apache", "nginx", "httpd", "wwwrun", "www", "nobody", "php-fpm", "lighttpd",
     };
 
-    public static Finding Add(JudgeContext ctx, OriginStats s, EvidenceSet ev)
+    public static Finding Add(JudgeContext ctx, OriginStats s, EvidenceSet ev, DateTime? burst)
     {
         if (s.ExternalRecipients < Detector.MinimumVolume)
         {
@@ -22,7 +22,13 @@ internal static class LocalEvidence
         var distinct = ctx.ExternalAddresses(s);
         var domains = ctx.ExternalDomains(s);
         var points = distinct >= 100 ? 30 : distinct >= 25 ? 25 : distinct >= 10 ? 20 : 0;
-        if (points > 0)
+        // A site's regular mail flows all along; a hijacked script starts at some point and floods.
+        var steady = burst is null && ctx.Last - ctx.First >= TimeSpan.FromHours(2) && s.LastSeenUtc - s.FirstSeenUtc >= 0.5 * (ctx.Last - ctx.First);
+        if (points > 0 && steady)
+        {
+            ev.Define("many-recipients", $"wrote to {distinct}{(s.Recipients.Saturated ? "+" : "")} distinct external addresses in {domains} domains, but steadily over the whole log without a burst: a site's regular mail more than a hijacked mailer", points / 2);
+        }
+        else if (points > 0)
         {
             ev.Define("many-recipients", $"wrote to {distinct}{(s.Recipients.Saturated ? "+" : "")} distinct external addresses in {domains} domain{(domains == 1 ? "" : "s")}: a mailer writing to strangers, not a form writing to a fixed address", points);
         }

@@ -33,6 +33,13 @@ internal static class LoginEvidence
             ev.Define("client-ips", $"logged in from {ips} client IPs in {nets} network{(nets == 1 ? "" : "s")}; the usual login here uses one", nets >= 2 ? 10 : 5);
         }
 
+        if (s.Messages > 0 && s.SenderMismatches >= 0.5 * s.Messages && s.Senders.Count >= 3)
+        {
+            ev.Define("sender-mismatch", $"{s.SenderMismatches} of {s.Messages} messages with an envelope sender that is not the login ({s.Senders.CountText} different senders)", 15);
+        }
+
+        var departs = ev.DefiningPoints > 0;
+
         // Failures naming this login, from whichever IP; and failures from an IP (naming anyone) before it first sent as this login.
         long named = 0;
         var namedIps = 0;
@@ -62,12 +69,16 @@ internal static class LoginEvidence
             {
                 parts.Add($"{before} from its own client IPs before they first sent as it, whatever login they tried");
             }
-            ev.Define("brute-force", $"{failures} failed logins ({string.Join(", ", parts)}): its password was guessed", failures >= 100 ? 25 : failures >= 20 ? 20 : 15);
-        }
-
-        if (s.Messages > 0 && s.SenderMismatches >= 0.5 * s.Messages && s.Senders.Count >= 3)
-        {
-            ev.Define("sender-mismatch", $"{s.SenderMismatches} of {s.Messages} messages with an envelope sender that is not the login ({s.Senders.CountText} different senders)", 15);
+            // Guessing proves an attack, not a success: it weighs fully when the logins that got in depart too, or when
+            // an IP that guessed many times then got in (no user mistypes a password twenty times).
+            if (departs || before >= 20)
+            {
+                ev.Define("brute-force", $"{failures} failed logins ({string.Join(", ", parts)}): its password was guessed", failures >= 100 ? 25 : failures >= 20 ? 20 : 15);
+            }
+            else
+            {
+                ev.Define("brute-force", $"{failures} failed logins ({string.Join(", ", parts)}), but it sent only from its usual place and as itself: attacked, not shown to be stolen", 5);
+            }
         }
 
         var distinct = ctx.ExternalAddresses(s);
