@@ -27,7 +27,7 @@ internal static class BackscatterEvidence
                 clients.Add((client, n));
             }
         }
-        var targets = clients.SelectMany(c => c.Client.DomainRecipients.Counts.Keys).Where(ctx.Domains.IsOurs)
+        var targets = clients.SelectMany(c => c.Client.Tally.Domains.Select(d => d.Domain)).Where(ctx.Domains.IsOurs)
             .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
         var noticeDomains = ctx.ExternalDomains(s);
         var finding = new Finding("backscatter (bounces to forged senders)", "non-delivery notices") { TargetDomains = targets };

@@ -43,7 +43,7 @@ public static class Detector
             _bounce = new Quartile(users, s => s.BounceRate);
             _reputation = new Quartile(users, s => s.ReputationRate);
             _loginIps = new Quartile(users, LoginIpCount);
-            _recipients = new Quartile(users, s => s.Recipients.Count, upper: true);
+            _recipients = new Quartile(users, s => s.Tally.DistinctAddresses, upper: true);
         }
 
         public static Population Of(IEnumerable<OriginStats> origins) =>

@@ -269,8 +269,7 @@ public sealed class DiagnoseObserver(UidNames uids, ServerFacts? server = null) 
     {
         var domain = _domains.DomainOf(r.Address);
         s.RecipientDomains.Add(domain);
-        s.DomainRecipients.Add(domain);
-        s.Recipients.Add(r.Address);
+        s.Tally.Add(domain, r.Address);
         if (FreeMailDomains.Contains(domain))
         {
             s.FreeMailRecipients++;

@@ -73,8 +73,8 @@ public sealed class DomainKnowledge
             {
                 continue;
             }
-            var foreign = s.DomainRecipients.Counts.Keys.Where(d => !IsOurs(d)).Take(2).ToList();
-            if (foreign.Count != 1 || s.DomainRecipients.Overflow > 0)
+            var foreign = s.Tally.Domains.Select(d => d.Domain).Where(d => !IsOurs(d)).Take(2).ToList();
+            if (foreign.Count != 1 || s.Tally.Overflow > 0)
             {
                 continue;
             }
@@ -132,7 +132,7 @@ public sealed class DomainKnowledge
         foreach (var s in _o.Origins.Values)
         {
             long internalRecipients = 0;
-            foreach (var (d, n) in s.DomainRecipients.Counts)
+            foreach (var (d, n, _) in s.Tally.Domains)
             {
                 if (IsOurs(d))
                 {

@@ -13,10 +13,10 @@ internal sealed record JudgeContext(DiagnoseObserver Observer, DomainKnowledge D
 
     /// <summary>Distinct domains of an origin's recipients outside ours.</summary>
     public int ExternalDomains(OriginStats s) =>
-        s.DomainRecipients.Counts.Keys.Count(d => !Domains.IsOurs(d)) + (s.DomainRecipients.Overflow > 0 ? 1 : 0);
+        s.Tally.Domains.Count(d => !Domains.IsOurs(d.Domain)) + (s.Tally.Overflow > 0 ? 1 : 0);
 
-    /// <summary>Distinct recipient addresses outside our domains (up to the set's cap).</summary>
-    public int ExternalAddresses(OriginStats s) => s.Recipients.Items.Count(r => !Domains.IsOurs(DomainKnowledge.DomainOf(r)));
+    /// <summary>Distinct recipient addresses outside our domains (counted up to the tally's cap).</summary>
+    public int ExternalAddresses(OriginStats s) => s.Tally.Domains.Where(d => !Domains.IsOurs(d.Domain)).Sum(d => d.Distinct);
 }
 
 /// <summary>What the kind's model found, beyond points: the wording of the verdict, the domains concerned.</summary>

@@ -26,11 +26,11 @@ internal static class LocalEvidence
         var steady = burst is null && ctx.Last - ctx.First >= TimeSpan.FromHours(2) && s.LastSeenUtc - s.FirstSeenUtc >= 0.5 * (ctx.Last - ctx.First);
         if (points > 0 && steady)
         {
-            ev.Define("many-recipients", $"wrote to {distinct}{(s.Recipients.Saturated ? "+" : "")} distinct external addresses in {domains} domains, but steadily over the whole log without a burst: a site's regular mail more than a hijacked mailer", points / 2);
+            ev.Define("many-recipients", $"wrote to {distinct}{(s.Tally.AddressesSaturated ? "+" : "")} distinct external addresses in {domains} domains, but steadily over the whole log without a burst: a site's regular mail more than a hijacked mailer", points / 2);
         }
         else if (points > 0)
         {
-            ev.Define("many-recipients", $"wrote to {distinct}{(s.Recipients.Saturated ? "+" : "")} distinct external addresses in {domains} domain{(domains == 1 ? "" : "s")}: a mailer writing to strangers, not a form writing to a fixed address", points);
+            ev.Define("many-recipients", $"wrote to {distinct}{(s.Tally.AddressesSaturated ? "+" : "")} distinct external addresses in {domains} domain{(domains == 1 ? "" : "s")}: a mailer writing to strangers, not a form writing to a fixed address", points);
         }
         if (s.Senders.Count >= 3)
         {

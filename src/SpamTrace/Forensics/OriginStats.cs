@@ -8,7 +8,6 @@ namespace SpamTrace.Forensics;
 public sealed class OriginStats(OriginId id)
 {
     private const int DistinctCap = 20_000;
-    private const int RecipientCap = 10_000;
 
     public OriginId Id { get; } = id;
     /// <summary>Its place in the order origins were first seen, for tables that refer to it without a reference.</summary>
@@ -34,10 +33,11 @@ public sealed class OriginStats(OriginId id)
     public long OpenMessages { get; set; }
 
     public BoundedSet RecipientDomains { get; } = new(DistinctCap);
-    /// <summary>Remote recipients per domain: which of them are our own domains is only known at the end of the log.</summary>
-    public BoundedCounter DomainRecipients { get; } = new(DistinctCap);
-    /// <summary>Distinct remote recipient addresses (a mailer writes to many strangers, a contact form to a few fixed ones).</summary>
-    public BoundedSet Recipients { get; } = new(RecipientCap);
+    /// <summary>
+    /// Remote recipients per domain, with distinct addresses (a mailer writes to many strangers, a contact form to a
+    /// few fixed ones): which domains are ours is only known at the end of the log.
+    /// </summary>
+    public RecipientTally Tally { get; } = new();
     /// <summary>
     /// Remote recipients in our own domains (a relay domain's next hop), set when judging: such mail is inbound or
     /// internal, not outbound.
@@ -94,14 +94,7 @@ public sealed class OriginStats(OriginId id)
             {
                 m.RecipientDomains.Add(d);
             }
-            foreach (var (d, n) in p.DomainRecipients.Counts)
-            {
-                m.DomainRecipients.Add(d, n);
-            }
-            foreach (var r in p.Recipients.Items)
-            {
-                m.Recipients.Add(r);
-            }
+            m.Tally.AddAll(p.Tally);
             foreach (var ip in p.ClientIps.Items)
             {
                 m.ClientIps.Add(ip);
