@@ -3,6 +3,7 @@ using SpamTrace.Forensics;
 using SpamTrace.Logs;
 using SpamTrace.Logs.Reading;
 using SpamTrace.Reports.Diagnose;
+using SpamTrace.ServerKnowledge;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -45,6 +46,18 @@ public sealed class DiagnoseCommand : Command<DiagnoseCommand.Settings>
         [Description("The log host's /etc/passwd, to name uids of a log from another machine (default: this machine's, for its own logs).")]
         public string? Passwd { get; init; }
 
+        [CommandOption("-c|--config <DIR>")]
+        [Description("Read our domains and mynetworks from this Postfix instance (`postconf -c DIR`). Default: this machine's Postfix when diagnosing this machine's logs.")]
+        public string? ConfigDir { get; init; }
+
+        [CommandOption("--config-dir <DIR>")]
+        [Description("Read our domains and mynetworks from a copied configuration (DIR/main.cf, read directly; no Postfix needed).")]
+        public string? CopiedConfigDir { get; init; }
+
+        [CommandOption("--no-config")]
+        [Description("Do not read the Postfix configuration: learn our domains from the log alone.")]
+        public bool NoConfig { get; init; }
+
         [CommandOption("--sample")]
         [Description("Run on the bundled sample incident (a real Postfix lab log) instead of this machine's logs.")]
         public bool Sample { get; init; }
@@ -79,11 +92,12 @@ public sealed class DiagnoseCommand : Command<DiagnoseCommand.Settings>
             throw new UserFacingException("diagnose: no log to read");
         }
 
+        var server = ServerFactsFor(settings, sourceNote is null && settings.Logs.Length == 0);
         var uids = settings.Passwd is null ? UidNames.FromSystem() : UidNames.FromFile(settings.Passwd);
         DiagnoseRun run;
         try
         {
-            run = ReadingProgress.Run(stderr, options, o => DiagnoseService.Run(inputs, o, uids, settings.Queue, sourceNote, cancellationToken));
+            run = ReadingProgress.Run(stderr, options, o => DiagnoseService.Run(inputs, o, uids, settings.Queue, sourceNote, cancellationToken, server));
         }
         catch (InvalidDataException e)
         {
@@ -138,6 +152,34 @@ public sealed class DiagnoseCommand : Command<DiagnoseCommand.Settings>
             return ExitCodes.UsageOrInput;
         }
         return run.Diagnosis.SpamFound ? ExitCodes.Found : ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// The configuration named by -c or --config-dir; this machine's own when its own logs are read (a log copied from
+    /// elsewhere says nothing about this machine's domains); none with --no-config.
+    /// </summary>
+    private static ServerFacts ServerFactsFor(Settings settings, bool ownLogs)
+    {
+        if (new[] { settings.ConfigDir is not null, settings.CopiedConfigDir is not null, settings.NoConfig }.Count(x => x) > 1)
+        {
+            throw new UserFacingException("diagnose: -c, --config-dir and --no-config exclude each other");
+        }
+        try
+        {
+            if (settings.ConfigDir is { } dir)
+            {
+                return PostconfReader.Read(new SpamTrace.Queue.ProcessRunner(), dir);
+            }
+            if (settings.CopiedConfigDir is { } copy)
+            {
+                return MainCfReader.Read(copy);
+            }
+        }
+        catch (ServerFactsException e)
+        {
+            throw new UserFacingException(e.Message);
+        }
+        return !settings.NoConfig && ownLogs ? PostconfReader.TryLocal(new SpamTrace.Queue.ProcessRunner()) : ServerFacts.None;
     }
 
     private static (IReadOnlyList<LogInput> Inputs, string? Note, IReadOnlyList<InputError> Errors) Inputs(Settings settings)

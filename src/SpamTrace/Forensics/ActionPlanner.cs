@@ -112,16 +112,24 @@ public static class ActionPlanner
         return steps;
     }
 
-    private static List<ActionStep> Backscatter(OriginAssessment a) =>
-    [
-        new("Reject unknown recipients at SMTP time instead of bouncing later", "postconf -e 'smtpd_reject_unlisted_recipient = yes'",
-            "Check that every accepted domain has a recipient map: postconf local_recipient_maps virtual_mailbox_maps relay_recipient_maps (relay domains: relay_recipient_maps or reject_unverified_recipient)."),
-        new("Show the recipient maps", "postconf mydestination virtual_mailbox_domains relay_domains local_recipient_maps virtual_mailbox_maps relay_recipient_maps"),
-        new("Do not bounce spam found after queueing (amavisd-new)", null, "In amavisd.conf: $final_spam_destiny = D_DISCARD; and $final_virus_destiny = D_DISCARD; then restart amavis."),
-        new("Apply", "postfix reload"),
-        new("Remove queued bounces (null sender) after review; this also drops genuine non-delivery notices",
-            "postqueue -j | jq -r 'select(.sender == \"MAILER-DAEMON\" or .sender == \"\") | .queue_id' | postsuper -d -"),
-    ];
+    private static List<ActionStep> Backscatter(OriginAssessment a)
+    {
+        var domains = a.TargetDomains.Where(ShellQuote.IsSafeMapKey).ToList();
+        var which = domains.Count > 0 ? string.Join(", ", domains) : "each relay domain";
+        return
+        [
+            new($"Validate the recipients of {which} at SMTP time: list the addresses that exist in /etc/postfix/relay_recipients first (one 'user@domain OK' line each, exported from the next hop), then",
+                "postmap hash:/etc/postfix/relay_recipients && postconf -e 'relay_recipient_maps = hash:/etc/postfix/relay_recipients'",
+                "Never a catch-all '@domain OK' line: it validates nothing. Without a list: smtpd_recipient_restrictions = ..., reject_unverified_recipient (asks the next hop)."),
+            new("Reject unknown recipients at SMTP time instead of bouncing later", "postconf -e 'smtpd_reject_unlisted_recipient = yes'",
+                "Check that every accepted domain has a recipient map: postconf local_recipient_maps virtual_mailbox_maps relay_recipient_maps."),
+            new("Show the recipient maps", "postconf mydestination virtual_mailbox_domains relay_domains local_recipient_maps virtual_mailbox_maps relay_recipient_maps"),
+            new("Do not bounce spam found after queueing (amavisd-new)", null, "In amavisd.conf: $final_spam_destiny = D_DISCARD; and $final_virus_destiny = D_DISCARD; then restart amavis."),
+            new("Apply", "postfix reload"),
+            new("Remove queued bounces (null sender) after review; this also drops genuine non-delivery notices",
+                "postqueue -j | jq -r 'select(.sender == \"MAILER-DAEMON\" or .sender == \"\") | .queue_id' | postsuper -d -"),
+        ];
+    }
 
     private static List<ActionStep> Forwarding(OriginAssessment a) =>
     [

@@ -2,6 +2,7 @@ using SpamTrace.Common;
 using SpamTrace.Logs.Correlation;
 using SpamTrace.Logs.Parsing;
 using SpamTrace.Reputation;
+using SpamTrace.ServerKnowledge;
 
 namespace SpamTrace.Forensics;
 
@@ -10,8 +11,17 @@ namespace SpamTrace.Forensics;
 /// capped sets and time buckets, then is dropped. Nothing grows with the number of messages.
 /// </summary>
 /// <remarks>Not thread-safe: the log engine calls it from its one observer thread, and results are read after the run.</remarks>
-public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
+public sealed class DiagnoseObserver(UidNames uids, ServerFacts? server = null) : ILogObserver
 {
+    /// <summary>What the Postfix configuration says (our domains, mynetworks), or nothing when it was not read.</summary>
+    public ServerFacts Server { get; } = server ?? ServerFacts.None;
+    /// <summary>
+    /// Failed logins per login name (Postfix 3 logs sasl_username= on failures, Dovecot names the user): a stolen
+    /// account's guessing counts whichever IP it came from.
+    /// </summary>
+    public Dictionary<string, LoginFailures> AuthFailuresByLogin { get; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Domains named in "Relay access denied" refusals: the server itself says they are not ours.</summary>
+    public BoundedSet ForeignDomains { get; } = new(10_000);
     private const int KeyCap = 100_000;
     private readonly DomainInterner _domains = new();
     /// <summary>The provider behind each relay host seen lately ("mta5.am0.yahoodns.net[...]:25" -> Yahoo): a big provider's relays repeat.</summary>
@@ -259,6 +269,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
     {
         var domain = _domains.DomainOf(r.Address);
         s.RecipientDomains.Add(domain);
+        s.Tally.Add(domain, r.Address);
         if (FreeMailDomains.Contains(domain))
         {
             s.FreeMailRecipients++;
@@ -369,8 +380,13 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
         {
             case SessionEventKind.SaslAuthFailed or SessionEventKind.DovecotAuthFailed:
                 AuthFailures += e.Count;
+                if (!string.IsNullOrEmpty(e.SaslUser))
+                {
+                    FailuresFor(e.SaslUser)?.Add(e.TimeUtc, e.ClientIp, e.Count);
+                }
                 if (!string.IsNullOrEmpty(e.ClientIp))
                 {
+                    // Without a name, only the IP tells whose password was guessed: the login it later sends as.
                     FailuresFrom(e.ClientIp)?.Add(e.TimeUtc, e.Count);
                 }
                 break;
@@ -379,6 +395,7 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
                 if (text.Contains("Relay access denied", StringComparison.Ordinal))
                 {
                     RelayDenied++;
+                    ForeignDomains.Add(_domains.DomainOf(e.To));
                 }
                 else if (text.Contains("User unknown", StringComparison.Ordinal))
                 {
@@ -391,6 +408,19 @@ public sealed class DiagnoseObserver(UidNames uids) : ILogObserver
                 }
                 break;
         }
+    }
+
+    private LoginFailures? FailuresFor(string login)
+    {
+        if (AuthFailuresByLogin.TryGetValue(login, out var f))
+        {
+            return f;
+        }
+        if (AuthFailuresByLogin.Count >= KeyCap)
+        {
+            return null;
+        }
+        return AuthFailuresByLogin[login] = new LoginFailures();
     }
 
     private AuthFailureStats? FailuresFrom(string ip)

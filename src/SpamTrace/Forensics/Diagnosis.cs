@@ -30,33 +30,16 @@ public sealed class OriginAssessment
     public IReadOnlyList<ActionStep> Actions { get; set; } = [];
 
     /// <summary>The script that sent most of a local origin's mail (at least half of the messages naming one), if any.</summary>
-    public string? MainScript
-    {
-        get
-        {
-            var counts = Stats.Scripts.Counts;
-            if (counts.Count == 0)
-            {
-                return null;
-            }
-            var top = Stats.Scripts.Top(1).First();
-            return top.Value * 2 >= counts.Values.Sum() ? top.Key : null;
-        }
-    }
+    public string? MainScript => Verdicts.MainScript(Stats);
 
     /// <summary>"sasl:alice", or "local:33 (www-data)" when the uid's name is known.</summary>
     public string Label => Stats.UserName is { } n ? $"{Id} ({n})" : Id.ToString();
 
-    /// <summary>The verdict in words: "stolen account", "hacked script", "open relay", "backscatter".</summary>
-    public string Verdict => Id.Kind switch
-    {
-        CulpritKind.Sasl => "stolen or abused account",
-        CulpritKind.Local => MainScript is { } script ? $"hacked script {script} (PHP mail())" : Stats.Scripts.Counts.Count > 0 ? "hacked script (PHP mail())" : "local program sending spam",
-        CulpritKind.Relay => "unauthenticated relay (open relay or compromised trusted host)",
-        CulpritKind.Bounce => "backscatter (bounces to forged senders)",
-        CulpritKind.Forward => "forwarded spam",
-        _ => "unknown origin",
-    };
+    /// <summary>The verdict in words: a culprit's ("stolen or abused account", "hacked script x.php (PHP mail())", "open relay: ...",
+    /// "backscatter ..."), or for any other origin a neutral description ("authenticated login", "non-delivery notices").</summary>
+    public string Verdict { get; init; } = "";
+    /// <summary>For backscatter: our domains the injected mail was addressed to (where recipient validation is missing).</summary>
+    public IReadOnlyList<string> TargetDomains { get; init; } = [];
 }
 
 /// <summary>A receiver that refuses us for reputation: who, since when, how much.</summary>
@@ -80,13 +63,20 @@ public sealed class Diagnosis
     public required DateTime? LastSeenUtc { get; init; }
     public required long Chains { get; init; }
     public required long OutboundMessages { get; init; }
+    /// <summary>Recipients outside our own domains handed to other hosts.</summary>
     public required long RemoteRecipients { get; init; }
+    /// <summary>Messages from origins that wrote only to our own domains (inbound through a relay domain's next hop, internal mail).</summary>
+    public long InboundMessages { get; init; }
+    /// <summary>Our own domains, each with where that is known from (a Postfix parameter or the log).</summary>
+    public IReadOnlyDictionary<string, string> OwnDomains { get; init; } = new Dictionary<string, string>();
+    /// <summary>Where the Postfix configuration was read from, null when diagnose learned from the log alone.</summary>
+    public string? ServerSource { get; init; }
     public required long AuthFailures { get; init; }
     public required long RelayDenied { get; init; }
     /// <summary>Every origin of outbound mail, highest score first.</summary>
     public required IReadOnlyList<OriginAssessment> Origins { get; init; }
     public required IReadOnlyList<ProviderFinding> Providers { get; init; }
-    /// <summary>When the outbound volume as a whole jumped, if it did.</summary>
+    /// <summary>When the incident started: the earliest culprit's own start; null without culprits.</summary>
     public required DateTime? BurstStartUtc { get; init; }
     /// <summary>Timeline bins shared by all origins.</summary>
     public required DateTime TimelineStartUtc { get; init; }

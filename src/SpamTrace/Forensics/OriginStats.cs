@@ -33,6 +33,18 @@ public sealed class OriginStats(OriginId id)
     public long OpenMessages { get; set; }
 
     public BoundedSet RecipientDomains { get; } = new(DistinctCap);
+    /// <summary>
+    /// Remote recipients per domain, with distinct addresses (a mailer writes to many strangers, a contact form to a
+    /// few fixed ones): which domains are ours is only known at the end of the log.
+    /// </summary>
+    public RecipientTally Tally { get; } = new();
+    /// <summary>
+    /// Remote recipients in our own domains (a relay domain's next hop), set when judging: such mail is inbound or
+    /// internal, not outbound.
+    /// </summary>
+    public long InternalRecipients { get; set; }
+    /// <summary>Recipients handed to other hosts outside our own domains: what this origin really sent out.</summary>
+    public long ExternalRecipients => RemoteRecipients - InternalRecipients;
     public BoundedSet ClientIps { get; } = new(DistinctCap);
     /// <summary>When each client IP first sent as this origin (for failures before the first success from that IP).</summary>
     public Dictionary<string, DateTime> IpFirstSeen { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -77,10 +89,12 @@ public sealed class OriginStats(OriginId id)
             m.UnknownRecipients += p.UnknownRecipients;
             m.FreeMailRecipients += p.FreeMailRecipients;
             m.OpenMessages += p.OpenMessages;
+            m.InternalRecipients += p.InternalRecipients;
             foreach (var d in p.RecipientDomains.Items)
             {
                 m.RecipientDomains.Add(d);
             }
+            m.Tally.AddAll(p.Tally);
             foreach (var ip in p.ClientIps.Items)
             {
                 m.ClientIps.Add(ip);

@@ -27,10 +27,12 @@ public class LogCorpusDiagnoseTests(ITestOutputHelper output)
             var (inputs, _) = LogDiscovery.Resolve([file]);
             var run = DiagnoseService.Run(inputs, new LogEngineOptions(), UidNames.None, null, null);
             var d = run.Diagnosis;
-            output.WriteLine($"{Path.GetRelativePath(logs!, file)}: {d.Chains} messages, {d.OutboundMessages} outbound, {d.Origins.Count} origins, culprits: {string.Join(", ", d.Culprits.Select(c => c.Id))}");
+            output.WriteLine($"{Path.GetRelativePath(logs!, file)}: {d.Chains} messages, {d.OutboundMessages} outbound, {d.Origins.Count} origins, culprits: {string.Join(", ", d.Culprits.Select(c => c.Id))}; "
+                + $"top: {string.Join(", ", d.Origins.Take(3).Select(o => $"{o.Id} {o.Score} ({o.Verdict})"))}; our domains: {string.Join(", ", d.OwnDomains.Keys)}");
             Assert.Empty(d.Culprits);
             Assert.All(d.Origins, o => Assert.Equal(o.Score, o.Evidence.Sum(e => e.Points)));
-            Assert.Equal(d.RemoteRecipients, d.Origins.Sum(o => o.Stats.RemoteRecipients));
+            Assert.Equal(d.RemoteRecipients, d.Origins.Sum(o => o.Stats.ExternalRecipients));
+            Assert.All(d.Origins, o => Assert.Equal(o.Score >= Detector.CulpritScore, o.IsCulprit));
             using var json = new MemoryStream();
             DiagnoseJsonWriter.Write(json, run);
             Assert.NotEmpty(DiagnoseHtmlWriter.Render(run));

@@ -31,6 +31,7 @@ public static class DiagnoseHtmlWriter
         sb.Append("<title>spamtrace diagnose</title><style>").Append(Css).Append("</style></head><body>");
         sb.Append("<h1>spamtrace diagnose</h1>");
         sb.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Log window {T(d.FirstSeenUtc)} to {T(d.LastSeenUtc)}; {d.Chains} messages, {d.OutboundMessages} outbound to {d.RemoteRecipients} remote recipients.</p>");
+        sb.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">{Html.E(Detector.CulpritRule)}</p>");
         if (run.SourceNote is { } note)
         {
             sb.Append("<p class=\"muted\">").Append(Html.E(note)).Append("</p>");
@@ -80,7 +81,7 @@ public static class DiagnoseHtmlWriter
         {
             var s = o.Stats;
             sb.Append(CultureInfo.InvariantCulture,
-                $"<tr><td><code>{Html.E(o.Label)}</code>{(o.IsCulprit ? " <b>culprit</b>" : "")}</td><td class=\"pts\">{o.Score}</td><td class=\"pts\">{s.Messages}</td><td class=\"pts\">{s.RemoteRecipients}</td><td class=\"pts\">{Html.E(Detector.Pct(s.DeferralRate))}</td><td class=\"pts\">{Html.E(Detector.Pct(s.BounceRate))}</td><td class=\"pts\">{Html.E(s.ClientIps.CountText)}</td><td class=\"pts\">{Html.E(s.Senders.CountText)}</td><td>{T(s.FirstSeenUtc)}</td></tr>");
+                $"<tr><td><code>{Html.E(o.Label)}</code>{(o.IsCulprit ? " <b>culprit</b>" : "")}</td><td class=\"pts\">{o.Score}</td><td class=\"pts\">{s.Messages}</td><td class=\"pts\">{s.ExternalRecipients}</td><td class=\"pts\">{Html.E(Detector.Pct(s.DeferralRate))}</td><td class=\"pts\">{Html.E(Detector.Pct(s.BounceRate))}</td><td class=\"pts\">{Html.E(s.ClientIps.CountText)}</td><td class=\"pts\">{Html.E(s.Senders.CountText)}</td><td>{T(s.FirstSeenUtc)}</td></tr>");
         }
         sb.Append("</table>");
         if (d.Notes.Count > 0)
@@ -106,7 +107,7 @@ public static class DiagnoseHtmlWriter
         sb.Append("<div class=\"culprit\">");
         sb.Append(CultureInfo.InvariantCulture, $"<h2>{Html.E(c.Label)}: {Html.E(c.Verdict)}</h2>");
         sb.Append(CultureInfo.InvariantCulture,
-            $"<p>Score {c.Score} ({c.AbusePoints} from signs of abuse). Since {T(c.SinceUtc)}: {s.Messages} messages to {s.RemoteRecipients} remote recipients, {s.Sent} delivered, {s.DeferredOnce} deferred, {s.Bounced + s.Expired} bounced{(c.Queued is { } q ? $", {q} still in the queue snapshot" : "")}.</p>");
+            $"<p>Score {c.Score} ({c.AbusePoints} from signs of abuse). Since {T(c.SinceUtc)}: {s.Messages} messages to {s.ExternalRecipients} remote recipients, {s.Sent} delivered, {s.DeferredOnce} deferred, {s.Bounced + s.Expired} bounced{(c.Queued is { } q ? $", {q} still in the queue snapshot" : "")}.</p>");
         sb.Append(SvgTimeline.Render(c.Timeline, d.TimelineStartUtc, d.TimelineBin, c.Burst ? c.SinceUtc : null, c.Label));
         sb.Append("<h3>Evidence</h3><table class=\"evidence\"><tr><th>signal</th><th>what was seen</th><th>points</th></tr>");
         foreach (var e in c.Evidence)

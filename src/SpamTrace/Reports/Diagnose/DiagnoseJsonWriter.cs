@@ -31,8 +31,23 @@ public static class DiagnoseJsonWriter
         w.WriteNumber("remote_recipients", d.RemoteRecipients);
         w.WriteNumber("auth_failures", d.AuthFailures);
         w.WriteNumber("relay_denied", d.RelayDenied);
+        w.WriteNumber("inbound_messages", d.InboundMessages);
         w.WriteEndObject();
         Time(w, "burst_start", d.BurstStartUtc);
+        w.WriteString("culprit_rule", Detector.CulpritRule);
+        w.WriteNumber("culprit_score", Detector.CulpritScore);
+        w.WriteStartObject("server");
+        w.WriteString("config", d.ServerSource);
+        w.WriteStartArray("own_domains");
+        foreach (var (domain, source) in d.OwnDomains.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            w.WriteStartObject();
+            w.WriteString("domain", domain);
+            w.WriteString("source", source);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
 
         w.WriteStartArray("culprits");
         foreach (var a in d.Culprits)
@@ -122,7 +137,8 @@ public static class DiagnoseJsonWriter
         Time(w, "first_seen", s.FirstSeenUtc);
         Time(w, "last_seen", s.LastSeenUtc);
         w.WriteNumber("messages", s.Messages);
-        w.WriteNumber("remote_recipients", s.RemoteRecipients);
+        w.WriteNumber("remote_recipients", s.ExternalRecipients);
+        w.WriteNumber("internal_recipients", s.InternalRecipients);
         w.WriteNumber("sent", s.Sent);
         w.WriteNumber("deferred_once", s.DeferredOnce);
         w.WriteNumber("still_deferred", s.StillDeferred);
@@ -155,6 +171,16 @@ public static class DiagnoseJsonWriter
         Strings(w, "helos", s.Helos.Top(5).Select(p => p.Key));
         Strings(w, "sample_queue_ids", s.SampleQueueIds);
         Strings(w, "sample_recipients", s.SampleRecipients);
+        Strings(w, "target_domains", a.TargetDomains);
+        w.WriteStartArray("caused_by");
+        foreach (var (cause, n) in s.CausedBy.Top(20))
+        {
+            w.WriteStartObject();
+            w.WriteString("origin", cause);
+            w.WriteNumber("notices", n);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
         w.WriteEndObject();
         w.WriteStartArray("evidence");
         foreach (var e in a.Evidence)

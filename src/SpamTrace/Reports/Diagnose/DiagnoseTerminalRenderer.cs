@@ -19,7 +19,7 @@ public sealed class DiagnoseTerminalRenderer(IAnsiConsole console)
         }
         else
         {
-            var lines = culprits.Select(c => $"[bold]{E(c.Label)}[/]: {E(c.Verdict)}, since {T(c.SinceUtc)}, {c.Stats.RemoteRecipients} recipients (score {c.Score})");
+            var lines = culprits.Select(c => $"[bold]{E(c.Label)}[/]: {E(c.Verdict)}, since {T(c.SinceUtc)}, {c.Stats.ExternalRecipients} recipients (score {c.Score})");
             var header = $"[red bold]OUTBOUND SPAM: {culprits.Count} culprit{(culprits.Count > 1 ? "s" : "")}[/]";
             console.Write(new Panel(new Markup(header + "\n" + string.Join("\n", lines))) { Border = BoxBorder.Heavy, BorderStyle = new Style(Color.Red) });
         }
@@ -29,6 +29,12 @@ public sealed class DiagnoseTerminalRenderer(IAnsiConsole console)
         }
         console.MarkupLine($"[dim]log {T(d.FirstSeenUtc)} to {T(d.LastSeenUtc)}: {d.Chains} messages, {d.OutboundMessages} outbound to {d.RemoteRecipients} remote recipients, {d.AuthFailures} failed logins, {d.RelayDenied} relay attempts refused[/]");
         console.MarkupLine($"[dim]outbound  {Spark(d.OutboundTimeline)}[/]");
+        if (d.OwnDomains.Count > 0)
+        {
+            var own = string.Join(", ", d.OwnDomains.Keys.Order(StringComparer.Ordinal).Take(8)) + (d.OwnDomains.Count > 8 ? $" … ({d.OwnDomains.Count})" : "");
+            console.MarkupLine($"[dim]our domains ({E(d.ServerSource ?? "learned from the log")}): {E(own)}; mail to them is inbound ({d.InboundMessages} messages from origins that wrote only to them)[/]");
+        }
+        console.MarkupLine($"[dim]rule: {E(Detector.CulpritRule)}[/]");
 
         var i = 0;
         foreach (var c in culprits)
@@ -38,7 +44,7 @@ public sealed class DiagnoseTerminalRenderer(IAnsiConsole console)
             console.Write(new Rule($"[red]{i}. {E(c.Label)}[/] [dim]{E(c.Verdict)}[/]") { Justification = Justify.Left });
             var s = c.Stats;
             var queued = c.Queued is { } q ? $", [bold]{q}[/] still queued" : "";
-            console.MarkupLine($"  {s.Messages} messages, {s.RemoteRecipients} recipients: {s.Sent} delivered, {s.DeferredOnce} deferred, {s.Bounced + s.Expired} bounced{queued}");
+            console.MarkupLine($"  {s.Messages} messages, {s.ExternalRecipients} recipients: {s.Sent} delivered, {s.DeferredOnce} deferred, {s.Bounced + s.Expired} bounced{queued}");
             console.MarkupLine($"  timeline  {Spark(c.Timeline)}  [dim]{(c.Burst ? "burst from " : "first seen ")}{T(c.SinceUtc)}[/]");
             console.MarkupLine("  [bold]evidence[/] (score " + c.Score + ")");
             foreach (var e in c.Evidence)
@@ -95,7 +101,7 @@ public sealed class DiagnoseTerminalRenderer(IAnsiConsole console)
             foreach (var o in others)
             {
                 table.AddRow(E(o.Label), o.Score.ToString(CultureInfo.InvariantCulture), o.Stats.Messages.ToString(CultureInfo.InvariantCulture),
-                    o.Stats.RemoteRecipients.ToString(CultureInfo.InvariantCulture), Detector.Pct(o.Stats.DeferralRate), Detector.Pct(o.Stats.BounceRate), o.Stats.ClientIps.CountText);
+                    o.Stats.ExternalRecipients.ToString(CultureInfo.InvariantCulture), Detector.Pct(o.Stats.DeferralRate), Detector.Pct(o.Stats.BounceRate), o.Stats.ClientIps.CountText);
             }
             console.Write(table);
         }
