@@ -69,4 +69,8 @@ public sealed record BounceReport(
     DateTimeOffset? Date,
     IReadOnlyList<BounceRecipient> Recipients,
     OriginalMessage? Original,
-    BounceVerdict Verdict);
+    BounceVerdict Verdict)
+{
+    /// <summary>The mail-log chain of the original, when --log was given and the log holds it.</summary>
+    public LogLink.LoggedChain? Log { get; init; }
+}

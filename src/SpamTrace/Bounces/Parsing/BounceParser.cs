@@ -88,6 +88,12 @@ public static class BounceParser
         {
             return "expired";
         }
+        // A specific status code (5.2.2, 5.1.2, 5.3.4) says more than generic words in the text; the broad ones
+        // (5.7.1 "securityerror", X.0.0) leave the decision to the reply table.
+        if (StatusReasons.For(status) is { } specific && !BroadStatusReasons.Contains(specific))
+        {
+            return specific;
+        }
         var verdict = ReplyClassifier.Classify(status, diagnostic);
         provider = verdict.Provider;
         if (verdict.Class != ReplyClass.Undefined)
@@ -109,6 +115,8 @@ public static class BounceParser
         }
         return status is not null && status.StartsWith('4') ? "onhold" : "undefined";
     }
+
+    private static readonly HashSet<string> BroadStatusReasons = ["securityerror", "systemerror", "networkerror", "filtered", "onhold", "undefined", "blocked", "userunknown"];
 
     private static readonly string[] ExpiryPhrases =
     [
