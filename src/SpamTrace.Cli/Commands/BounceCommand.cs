@@ -29,6 +29,10 @@ public sealed class BounceCommand : Command<BounceCommand.Settings>
         [Description("A name our server signs its Received headers with (repeatable). Default: the host that received each bounce.")]
         public string[] Hostnames { get; init; } = [];
 
+        [CommandOption("--domain <DOMAIN>")]
+        [Description("A domain we receive mail for (repeatable): bounces of unauthenticated mail to it that we accepted are backscatter.")]
+        public string[] Domains { get; init; } = [];
+
         [CommandOption("--log <LOG>")]
         [Description("Mail log(s) to link each bounce to its chain (queue ID, Message-ID), read as diagnose reads them (repeatable).")]
         public string[] Logs { get; init; } = [];
@@ -54,10 +58,11 @@ public sealed class BounceCommand : Command<BounceCommand.Settings>
         using var json = settings.Json ? new Utf8JsonWriter(stdout) : null;
         try
         {
-            var read = BounceReader.Read(MailboxReader.Read(settings.Paths), new OurServer(settings.Hostnames));
+            var server = new OurServer(settings.Hostnames, domains: settings.Domains);
+            var read = BounceReader.Read(MailboxReader.Read(settings.Paths), server);
             if (settings.Logs.Length > 0)
             {
-                read = LinkToLog(read.ToList(), settings.Logs, cancellationToken);
+                read = LinkToLog(read.ToList(), settings.Logs, cancellationToken).Select(r => BounceJudge.ForgedInbound(r, server));
             }
             foreach (var report in read)
             {

@@ -1,6 +1,6 @@
-using MimeKit.Utils;
 using System.Net;
 using MimeKit;
+using MimeKit.Utils;
 
 namespace SpamTrace.Bounces.Original;
 

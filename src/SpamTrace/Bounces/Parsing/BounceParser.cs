@@ -1,5 +1,5 @@
-using MimeKit.Utils;
 using MimeKit;
+using MimeKit.Utils;
 using SpamTrace.Bounces.Original;
 using SpamTrace.Reputation;
 

@@ -20,7 +20,23 @@ public static class BounceJudge
         var ours = server.HasNames ? server : ReceiverOf(bounce);
         var passed = original.Hops.Any(h => ours.IsOurs(h.ByHost))
             || (server.QueueIds is { } ids && original.QueueIds.Any(ids.Contains));
-        return report with { Verdict = passed ? BounceVerdict.Ours : BounceVerdict.Backscatter };
+        return ForgedInbound(report with { Verdict = passed ? BounceVerdict.Ours : BounceVerdict.Backscatter }, server);
+    }
+
+    /// <summary>
+    /// Mail a stranger sent to one of our domains, unauthenticated, that we accepted and then bounced: the bounce
+    /// goes to a forged sender, so it is backscatter even though it passed through our server.
+    /// </summary>
+    public static BounceReport ForgedInbound(BounceReport report, OurServer server)
+    {
+        var o = report.Original;
+        if (report.Verdict != BounceVerdict.Ours || o is null || o.SaslLogin is not null || o.LocalUid is not null || o.Script is not null
+            || o.Hops.Any(h => h.With is { } w && (w.EndsWith("SMTPA", StringComparison.OrdinalIgnoreCase) || w.EndsWith("SMTPSA", StringComparison.OrdinalIgnoreCase)))
+            || report.Recipients.Count == 0 || !report.Recipients.All(r => server.ReceivesFor(r.Address)))
+        {
+            return report;
+        }
+        return report with { Verdict = BounceVerdict.Backscatter };
     }
 
     private static OurServer ReceiverOf(MimeMessage bounce)
