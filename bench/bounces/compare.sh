@@ -16,7 +16,7 @@ for ((i = 0; i < rounds; i++)); do
 done > "$work/all.mbox"
 n=$(grep -c '^From ' "$work/all.mbox")
 dotnet publish "$here/src/SpamTrace.Cli" -c Release -o "$work/cli" -v q -nologo >/dev/null
-run() { /usr/bin/time -f '%e %U %M' taskset -c 0 "$@" 2>&1 >/dev/null | tail -1; }
+run() { { /usr/bin/time -f "%e %U %M" taskset -c 0 "$@" 2>&1 >/dev/null || true; } | tail -1; }
 ours=$(run "$work/cli/SpamTrace.Cli" bounce --json "$work/all.mbox")
 theirs=$(run perl -MSisimai -e 'my $v = Sisimai->make($ARGV[0]); print scalar(@{$v // []}), "\n"' "$work/all.mbox")
 read -r ow ou om <<<"$ours"; read -r tw tu tm <<<"$theirs"
