@@ -18,6 +18,10 @@ app.Configure(config =>
     config.AddCommand<SpamTrace.Cli.Commands.DiagnoseCommand>("diagnose")
         .WithDescription("Name the source of outbound spam (stolen login, hacked script, open relay, backscatter), with evidence and the commands that stop it.");
 
+    // Bounces and complaints: whose mail came back, and whether it was ours.
+    config.AddCommand<SpamTrace.Cli.Commands.BounceCommand>("bounce")
+        .WithDescription("Read bounces and complaints (eml, maildir, mbox, stdin): reason per recipient, ours or backscatter, and who sent it.");
+
     // Queue and containment.
     config.AddCommand<SpamTrace.Cli.Commands.QueueCommand>("queue")
         .WithDescription("Summarise the Postfix queue(s): senders, SASL users, uids, recipient domains, age, why mail is stuck.");
