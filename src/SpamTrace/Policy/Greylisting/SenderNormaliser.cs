@@ -52,7 +52,8 @@ public static class SenderNormaliser
         {
             return user;
         }
-        var parts = user.Split('=');
+        // Perl's split drops trailing empty fields: "prvs=tag=" has two.
+        var parts = user.TrimEnd('=').Split('=');
         if (parts.Length != 3)
         {
             return user;

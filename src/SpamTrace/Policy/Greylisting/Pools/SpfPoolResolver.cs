@@ -20,14 +20,14 @@ public sealed class SpfPoolResolver : IGreylistPoolResolver
     private static readonly TimeSpan Positive = TimeSpan.FromHours(1);
     private static readonly TimeSpan Negative = TimeSpan.FromMinutes(10);
 
-    private readonly ILookupClient _dns;
+    private readonly ISpfDns _dns;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, CacheEntry> _cache = new(StringComparer.OrdinalIgnoreCase);
 
     private sealed record CacheEntry(Task<SpfPolicy> Policy, DateTimeOffset Expires);
 
-    public SpfPoolResolver(ILookupClient dns, ILogger logger, TimeProvider? time = null)
+    public SpfPoolResolver(ISpfDns dns, ILogger logger, TimeProvider? time = null)
     {
         _dns = dns;
         _logger = logger;
@@ -43,7 +43,7 @@ public sealed class SpfPoolResolver : IGreylistPoolResolver
         options.UseCache = true;
         options.ThrowDnsErrors = false;
         options.ContinueOnDnsError = false;
-        return new SpfPoolResolver(new LookupClient(options), logger);
+        return new SpfPoolResolver(new DnsClientSpfDns(new LookupClient(options)), logger);
     }
 
     public int CachedDomains => _cache.Count;
@@ -267,37 +267,13 @@ public sealed class SpfPoolResolver : IGreylistPoolResolver
 
     private async Task<string?> RecordAsync(string domain)
     {
-        var response = await _dns.QueryAsync(domain, QueryType.TXT).ConfigureAwait(false);
-        if (response.HasError)
-        {
-            return null;
-        }
-        var records = response.Answers.TxtRecords()
-            .Select(r => string.Concat(r.Text))
+        var records = (await _dns.TxtAsync(domain).ConfigureAwait(false))
             .Where(t => t.Equals("v=spf1", StringComparison.OrdinalIgnoreCase) || t.StartsWith("v=spf1 ", StringComparison.OrdinalIgnoreCase))
             .ToList();
         return records.Count == 1 ? records[0] : null;
     }
 
-    private async Task<IReadOnlyList<string>> MxHostsAsync(string domain)
-    {
-        var response = await _dns.QueryAsync(domain, QueryType.MX).ConfigureAwait(false);
-        return response.HasError ? [] : response.Answers.MxRecords().Select(m => m.Exchange.Value.TrimEnd('.')).ToList();
-    }
+    private Task<IReadOnlyList<string>> MxHostsAsync(string domain) => _dns.MxAsync(domain);
 
-    private async Task<IReadOnlyList<IPAddress>> AddressesAsync(string host)
-    {
-        var result = new List<IPAddress>();
-        var a = await _dns.QueryAsync(host, QueryType.A).ConfigureAwait(false);
-        if (!a.HasError)
-        {
-            result.AddRange(a.Answers.ARecords().Select(r => r.Address));
-        }
-        var aaaa = await _dns.QueryAsync(host, QueryType.AAAA).ConfigureAwait(false);
-        if (!aaaa.HasError)
-        {
-            result.AddRange(aaaa.Answers.AaaaRecords().Select(r => r.Address));
-        }
-        return result;
-    }
+    private Task<IReadOnlyList<IPAddress>> AddressesAsync(string host) => _dns.AddressesAsync(host);
 }
