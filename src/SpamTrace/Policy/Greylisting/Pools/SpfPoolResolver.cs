@@ -184,7 +184,12 @@ public sealed class SpfPoolResolver : IGreylistPoolResolver
                     terms.Add(new SpfTerm(qualifier, networks));
                     break;
                 case "include":
-                    if (argument is null || argument.Contains('%') || ++budget.Lookups > MaxLookups || depth >= MaxLookups)
+                    // Past the lookup limit the evaluation is a permanent error: only the terms before it can pass.
+                    if (++budget.Lookups > MaxLookups || depth >= MaxLookups)
+                    {
+                        return new SpfPolicy(terms);
+                    }
+                    if (argument is null || argument.Contains('%'))
                     {
                         break;
                     }
@@ -196,7 +201,10 @@ public sealed class SpfPoolResolver : IGreylistPoolResolver
                     break;
                 case "exists":
                 case "ptr":
-                    budget.Lookups++;
+                    if (++budget.Lookups > MaxLookups)
+                    {
+                        return new SpfPolicy(terms);
+                    }
                     break;
             }
         }
