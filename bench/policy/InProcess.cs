@@ -4,6 +4,8 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using SpamTrace.Policy.Containment;
+using SpamTrace.Policy.Greylisting;
+using SpamTrace.Policy.Greylisting.Store;
 using SpamTrace.Policy.Limits;
 using SpamTrace.Policy.Metrics;
 using SpamTrace.Policy.Protocol;
@@ -17,11 +19,17 @@ internal static class InProcess
     public static int Run(Dictionary<string, string> options)
     {
         var seconds = double.Parse(options.GetValueOrDefault("seconds", "3"), CultureInfo.InvariantCulture);
-        var pool = new RequestPool(500, 300, 20000, 42);
+        var inbound = options.ContainsKey("inbound");
+        var pool = inbound ? RequestPool.Inbound(20000, 42) : new RequestPool(500, 300, 20000, 42);
         var json = options.GetValueOrDefault("config-json",
             """{ "limits": [ { "name": "user", "windows": ["1000/1h"] }, { "name": "ip", "key": "client_address", "windows": ["5000/1h"] } ] }""");
         var config = PolicyConfigLoader.Parse(Encoding.UTF8.GetBytes(json), "bench.json");
         var engine = new PolicyEngine(config, new EmbeddedStore(null), new NoNotifier(), new PolicyMetrics(), NullLogger.Instance);
+        if (inbound)
+        {
+            // Greylisting on the embedded store (memory only), without SPF pools (no DNS in a benchmark).
+            GreylistSetup.Attach(engine, new EmbeddedGreylistStore(null), config, NullLogger.Instance);
+        }
         var parser = new PolicyRequestParser();
         var request = new PolicyRequest();
         var context = new DecisionContext();
@@ -63,7 +71,7 @@ internal static class InProcess
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
         var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{(parseOnly ? "parse only" : "parse + decide")}, one thread, embedded store: {cpu * 1e9 / count:0} ns CPU and {allocated / (double)count:0} bytes allocated per request ({count} requests, i.e. {count / cpu:0} requests per CPU-second)"));
+            $"{(parseOnly ? "parse only" : inbound ? "parse + decide with greylisting" : "parse + decide")}, one thread, embedded store: {cpu * 1e9 / count:0} ns CPU and {allocated / (double)count:0} bytes allocated per request ({count} requests, i.e. {count / cpu:0} requests per CPU-second)"));
         return 0;
     }
 

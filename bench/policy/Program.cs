@@ -7,7 +7,7 @@ using SpamTrace.PolicyBench;
 // Load generator for Postfix policy services: N persistent connections, one request at a time per connection (as
 // smtpd does), for a fixed time; prints one Markdown table row per connection count.
 // Usage: SpamTrace.PolicyBench --target 127.0.0.1:10040 [--pid PID[,PID]] [--tree] [--label NAME] [--connections 1,10,50,100]
-//        [--seconds 3] [--warmup 1] [--users 500] [--ips 300]
+//        [--seconds 3] [--warmup 1] [--users 500] [--ips 300] [--inbound]
 if (args.Length > 0 && args[0] == "inprocess")
 {
     // Parse + decide without sockets: what one request costs the service itself, the rest being kernel and I/O.
@@ -21,7 +21,8 @@ var label = options.GetValueOrDefault("label", target.ToString());
 var levels = options.GetValueOrDefault("connections", "1,10,50,100").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 var seconds = double.Parse(options.GetValueOrDefault("seconds", "3"), CultureInfo.InvariantCulture);
 var warmup = double.Parse(options.GetValueOrDefault("warmup", "1"), CultureInfo.InvariantCulture);
-var pool = new RequestPool(
+// --inbound: unauthenticated inbound RCPTs for greylisting, instead of authenticated submissions.
+var pool = options.ContainsKey("inbound") ? RequestPool.Inbound(20000, 42) : new RequestPool(
     int.Parse(options.GetValueOrDefault("users", "500"), CultureInfo.InvariantCulture),
     int.Parse(options.GetValueOrDefault("ips", "300"), CultureInfo.InvariantCulture), 20000, 42);
 var tree = options.ContainsKey("tree");

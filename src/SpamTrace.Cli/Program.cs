@@ -42,6 +42,12 @@ app.Configure(config =>
             .WithDescription("Contain an account by hand until it is released.");
         policy.AddCommand<SpamTrace.Cli.Commands.PolicyReleaseCommand>("release")
             .WithDescription("End an account's containment.");
+        policy.AddBranch("greylist", greylist =>
+        {
+            greylist.SetDescription("Greylisting in the policy service.");
+            greylist.AddCommand<SpamTrace.Cli.Commands.PolicyGreylistExplainCommand>("explain")
+                .WithDescription("Why mail from or to an address or IP was delayed, and when it will pass.");
+        });
     });
 
     // Audit: configuration and DNS of the sending server.

@@ -43,6 +43,7 @@ public sealed class PolicyCheckCommand : Command<PolicySettings>
             ? $"containment: {c.Action.Verb} when > {c.MaxDistinctIps} IPs or > {c.MaxDistinctNetworks} networks or >= {c.MaxLimitHits} limit hits within {Duration.Format(c.Window)}, or > {c.BaselineMultiple}x baseline (min {c.BaselineMinMessages}/h)"
             : "containment: off");
         AnsiConsole.WriteLine($"exemptions: {config.Exempt.Count}; sender login map: {config.SenderLoginMap ?? "none"}");
+        AnsiConsole.WriteLine(SpamTrace.Reports.TerminalText.Escape(SpamTrace.Policy.Greylisting.GreylistSetup.Describe(config.Greylist)));
         AnsiConsole.WriteLine($"{settings.Config}: ok");
         return ExitCodes.Ok;
     }

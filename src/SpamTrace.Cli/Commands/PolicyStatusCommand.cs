@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using SpamTrace.Policy.Admin;
+using SpamTrace.Policy.Greylisting;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -32,6 +33,10 @@ public sealed class PolicyStatusCommand : Command<PolicyStatusCommand.Settings>
         else
         {
             status = PolicyStoreAccess.WithStore(config, store => AdminOperations.StatusAsync(store, config, settings.Top, cancellationToken), cancellationToken);
+            if (config.Greylist.Enabled)
+            {
+                status.Greylist = PolicyGreylistStore.With(config, store => GreylistStatus.FromAsync(null, store, config.Greylist, settings.Top, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), cancellationToken));
+            }
         }
         if (settings.Json)
         {
@@ -62,6 +67,7 @@ public sealed class PolicyStatusCommand : Command<PolicyStatusCommand.Settings>
             incidents.AddRow(new Text(i.Id.ToString(CultureInfo.InvariantCulture)), new Text(i.User), new Text(i.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)), new Text(i.Notified ? "yes" : "no"), new Text(i.Evidence));
         }
         AnsiConsole.Write(incidents);
+        PolicyGreylistStatusView.Render(status.Greylist);
         return status.Contained.Count > 0 ? ExitCodes.Found : ExitCodes.Ok;
     }
 }

@@ -71,7 +71,13 @@ internal sealed class AdminServer(PolicyEngine engine, Socket listener, ILogger 
                 }
                 status.StoreErrors = engine.Metrics.StoreErrors;
                 status.OpenConnections = engine.Metrics.OpenConnections;
+                if (engine.Greylist is { } running)
+                {
+                    status.Greylist = await Greylisting.GreylistStatus.FromAsync(running, running.Store, engine.Config.Greylist, top, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), cancellationToken).ConfigureAwait(false);
+                }
                 return AdminProtocol.Serialize(status);
+            case "GREYLIST" when engine.Greylist is { } greylist && argument.StartsWith("EXPLAIN ", StringComparison.OrdinalIgnoreCase):
+                return Greylisting.GreylistJson.Serialize(await Greylisting.GreylistExplainer.ExplainAsync(argument[8..], engine.Config, greylist.Store, greylist.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false));
             case "BLOCK" when argument.Length > 0:
                 logger.LogWarning("admin: block {User}", argument);
                 return AdminProtocol.Serialize(await AdminOperations.BlockAsync(engine.Store, argument,

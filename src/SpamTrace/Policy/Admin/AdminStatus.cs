@@ -14,6 +14,7 @@ public sealed class AdminStatus
     public Dictionary<string, long> Decisions { get; set; } = [];
     public long StoreErrors { get; set; }
     public long OpenConnections { get; set; }
+    public Greylisting.GreylistStatus? Greylist { get; set; }
 }
 
 /// <summary>Result of block or release.</summary>

@@ -27,6 +27,7 @@ public sealed class PolicyConfig
     public string? SenderLoginMap { get; init; }
     public PolicyAction SenderMismatchAction { get; init; } = PolicyAction.Parse("REJECT", "Sender address not owned by the authenticated user", out _);
     public NotifyConfig Notify { get; init; } = new();
+    public Greylisting.GreylistConfig Greylist { get; init; } = new();
 }
 
 public enum StoreKind

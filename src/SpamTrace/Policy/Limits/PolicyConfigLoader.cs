@@ -7,7 +7,7 @@ namespace SpamTrace.Policy.Limits;
 /// Reads the JSON config (comments and trailing commas allowed). Unknown keys are errors, so a typo never silently
 /// disables a limit; every error names the file and line.
 /// </summary>
-public sealed class PolicyConfigLoader
+public sealed partial class PolicyConfigLoader
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
     private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
@@ -72,7 +72,7 @@ public sealed class PolicyConfigLoader
             Error("", "the config must be a JSON object");
             return new PolicyConfig();
         }
-        Known(root, "", "listen", "store", "limits", "exempt", "containment", "senderLoginMap", "senderMismatchAction", "notify");
+        Known(root, "", "listen", "store", "limits", "exempt", "containment", "senderLoginMap", "senderMismatchAction", "notify", "greylist");
         var listen = Object(root, "listen");
         var limits = new List<LimitRule>();
         if (root.TryGetProperty("limits", out var limitsElement))
@@ -158,6 +158,7 @@ public sealed class PolicyConfigLoader
             SenderLoginMap = senderMap,
             SenderMismatchAction = Action(root, "senderMismatchAction", "REJECT", "Sender address not owned by the authenticated user"),
             Notify = ReadNotify(Object(root, "notify")),
+            Greylist = ReadGreylist(Object(root, "greylist"), file),
         };
     }
 

@@ -41,6 +41,9 @@ public sealed class PolicyEngine
 
     public PolicyMetrics Metrics => _metrics;
 
+    /// <summary>Greylisting, asked at RCPT when the limits answer DUNNO; null when the service runs without it.</summary>
+    public Greylisting.Greylister? Greylist { get; set; }
+
     /// <summary>Swaps in a new config (limits, containment, exemptions, login map); listeners are not affected.</summary>
     public void Reload(PolicyConfig config)
     {
@@ -54,6 +57,10 @@ public sealed class PolicyEngine
         var started = Stopwatch.GetTimestamp();
         _metrics.Attributes(request.UnknownAttributes, request.RepeatedAttributes);
         var action = await DecideCoreAsync(request, context, cancellationToken).ConfigureAwait(false);
+        if (Greylist is { } greylist && action.Verb == "DUNNO" && request.State == ProtocolState.Rcpt)
+        {
+            action = await greylist.DecideAsync(request, _config, cancellationToken).ConfigureAwait(false);
+        }
         _metrics.Decision(action.Verb, Stopwatch.GetTimestamp() - started);
         return action;
     }

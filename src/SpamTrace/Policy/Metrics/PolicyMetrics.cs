@@ -32,6 +32,9 @@ public sealed class PolicyMetrics
     public long OpenConnections => Interlocked.Read(ref _connections);
     public long Containments => Interlocked.Read(ref _containments);
 
+    /// <summary>Further sections of the endpoint, rendered after these counters (greylisting adds its own).</summary>
+    public List<Func<string>> Sections { get; } = [];
+
     public long Decisions(string verb) => _decisions.TryGetValue(verb, out var box) ? Interlocked.Read(ref box.Value) : 0;
 
     public void Decision(string verb, long elapsedTicks)
@@ -106,6 +109,10 @@ public sealed class PolicyMetrics
         s.AppendLine("# HELP spamtrace_policy_connections Open policy connections.");
         s.AppendLine("# TYPE spamtrace_policy_connections gauge");
         s.Append(c, $"spamtrace_policy_connections {Interlocked.Read(ref _connections)}\n");
+        foreach (var section in Sections)
+        {
+            s.Append(section());
+        }
         return s.ToString();
     }
 

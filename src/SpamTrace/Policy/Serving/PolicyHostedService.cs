@@ -2,6 +2,8 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SpamTrace.Policy.Containment;
+using SpamTrace.Policy.Greylisting;
+using SpamTrace.Policy.Greylisting.Store;
 using SpamTrace.Policy.Limits;
 using SpamTrace.Policy.Metrics;
 using SpamTrace.Policy.Store;
@@ -17,6 +19,7 @@ public sealed class PolicyHostedService(PolicyConfig config, ILoggerFactory logg
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger("spamtrace.policy");
     private IPolicyStore? _store;
+    private IGreylistStore? _greylistStore;
     private PolicyServer? _server;
     private PosixSignalRegistration? _hangup;
     private readonly CancellationTokenSource _stopping = new();
@@ -28,6 +31,8 @@ public sealed class PolicyHostedService(PolicyConfig config, ILoggerFactory logg
     {
         _store = await StoreFactory.CreateAsync(config.Store, _logger, cancellationToken).ConfigureAwait(false);
         var engine = new PolicyEngine(config, _store, new IncidentNotifier(), new PolicyMetrics(), _logger);
+        _greylistStore = await GreylistStoreFactory.CreateAsync(config, _logger).ConfigureAwait(false);
+        GreylistSetup.Attach(engine, _greylistStore, config, _logger);
         _server = new PolicyServer(engine, _logger);
         _server.Start();
         _pendingNotifications = Task.Run(async () =>
@@ -69,7 +74,7 @@ public sealed class PolicyHostedService(PolicyConfig config, ILoggerFactory logg
                 _logger.LogWarning("SIGHUP: listen addresses and the store are read at start only; restart the service to change them");
             }
             engine.Reload(fresh);
-            _logger.LogInformation("SIGHUP: reloaded {Path}: {Limits} limits, {Exempt} exemptions", config.SourcePath, fresh.Limits.Count, fresh.Exempt.Count);
+            _logger.LogInformation("SIGHUP: reloaded {Path}: {Limits} limits, {Exempt} exemptions, {Greylist}", config.SourcePath, fresh.Limits.Count, fresh.Exempt.Count, GreylistSetup.Describe(fresh.Greylist));
         }
         catch (PolicyConfigException ex)
         {
@@ -91,6 +96,11 @@ public sealed class PolicyHostedService(PolicyConfig config, ILoggerFactory logg
         {
             await _store.DisposeAsync().ConfigureAwait(false);
             _store = null;
+        }
+        if (_greylistStore is not null)
+        {
+            await _greylistStore.DisposeAsync().ConfigureAwait(false);
+            _greylistStore = null;
         }
         _logger.LogInformation("policy service stopped");
     }
