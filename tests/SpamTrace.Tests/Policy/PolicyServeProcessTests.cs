@@ -42,13 +42,15 @@ public sealed class PolicyServeProcessTests : IDisposable
     {
         var port = FreePort();
         var config = WriteConfig(port, "100/1h");
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        // Started with SIGHUP ignored, as under nohup or from a shell's background job: reload must still work.
+        var info = new ProcessStartInfo("/bin/sh")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "SpamTrace.Cli.dll"), "policy", "serve", "-c", config })
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        foreach (var a in new[] { "-c", "trap '' HUP; exec \"$0\" \"$@\"", dotnet, Path.Combine(AppContext.BaseDirectory, "SpamTrace.Cli.dll"), "policy", "serve", "-c", config })
         {
             info.ArgumentList.Add(a);
         }
@@ -95,6 +97,7 @@ public sealed class PolicyServeProcessTests : IDisposable
             Assert.Equal(0, process.ExitCode);
             Assert.False(File.Exists(Path.Combine(_dir, "policy.sock")), "the unix socket was left behind");
             var log = await stdout + await stderr;
+            Assert.Contains("SIGHUP was ignored when the service started", log);
             Assert.Contains("SIGHUP: reloaded", log);
             Assert.Contains("is invalid, keeping the running config", log);
             Assert.Contains("policy service stopped", log);

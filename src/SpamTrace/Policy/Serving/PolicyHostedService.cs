@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SpamTrace.Common;
 using SpamTrace.Policy.Containment;
 using SpamTrace.Policy.Greylisting;
 using SpamTrace.Policy.Greylisting.Store;
@@ -51,6 +52,10 @@ public sealed class PolicyHostedService(PolicyConfig config, ILoggerFactory logg
         }, CancellationToken.None);
         if (!OperatingSystem.IsWindows())
         {
+            if (InheritedSignals.RestoreHangup())
+            {
+                _logger.LogInformation("SIGHUP was ignored when the service started (nohup?); it reloads the config again");
+            }
             _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
             {
                 context.Cancel = true;
