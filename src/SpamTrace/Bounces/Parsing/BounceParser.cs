@@ -49,12 +49,13 @@ public static class BounceParser
                 var action = b.GetValueOrDefault("Action")?.ToLowerInvariant();
                 var status = b.GetValueOrDefault("Status")?.Split(' ', 2)[0];
                 var diagnostic = Strip(b.GetValueOrDefault("Diagnostic-Code"));
+                var diagnosticType = TypeOf(b.GetValueOrDefault("Diagnostic-Code"));
                 DateTimeOffset? time = null;
                 if (b.GetValueOrDefault("Last-Attempt-Date") is { } lad && DateUtils.TryParse(lad, out var t))
                 {
                     time = t;
                 }
-                recipients.Add(Recipient(address, action, status, diagnostic, Strip(b.GetValueOrDefault("Remote-MTA")), time, parts.BodyText));
+                recipients.Add(Recipient(address, action, status, diagnostic, diagnosticType, Strip(b.GetValueOrDefault("Remote-MTA")), time, parts.BodyText));
             }
             kind = BounceKind.Bounce;
         }
@@ -70,53 +71,32 @@ public static class BounceParser
         return new BounceReport(entry.Name, kind, subject, reporting, date, recipients, original, kind == BounceKind.NotBounce ? BounceVerdict.NotBounce : BounceVerdict.Unknown);
     }
 
-    private static BounceRecipient Recipient(string address, string? action, string? status, string? diagnostic, string? remote, DateTimeOffset? time, string body)
+    private static BounceRecipient Recipient(string address, string? action, string? status, string? diagnostic, string? diagnosticType, string? remote, DateTimeOffset? time, string body)
     {
         var reply = ReplyCodeOf(diagnostic);
-        var reason = Reason(action, status, diagnostic, body, out var provider);
-        return new BounceRecipient(address, action, status, reply, remote, diagnostic, time, reason, provider ?? ReplyClassifier.GuessProvider(remote), null);
+        var preferred = StatusPreference.Prefer(status, FirstStatus(diagnostic ?? ""), reply);
+        var command = SmtpCommands.Find(diagnostic) ?? SmtpCommands.Find(TextAddresses.Around(body, address));
+        var reason = Reason(new ReasonInput(action, preferred, diagnostic, diagnosticType, command, reply), body, out var provider);
+        return new BounceRecipient(address, action, preferred, reply, remote, diagnostic, time, reason, provider ?? ReplyClassifier.GuessProvider(remote), null);
     }
 
-    internal static string Reason(string? action, string? status, string? diagnostic, string body, out string? provider)
+    internal static string Reason(ReasonInput input, string body, out string? provider)
     {
-        provider = null;
-        if (action is "delivered" or "relayed" or "expanded")
-        {
-            return "delivered";
-        }
-        if (ExpiryPhrases.Any(p => body.Contains(p, StringComparison.OrdinalIgnoreCase) || (diagnostic?.Contains(p, StringComparison.OrdinalIgnoreCase) ?? false)))
+        var verdict = ReplyClassifier.Classify(input.Status, input.Diagnostic);
+        provider = verdict.Provider;
+        if (input.Action is not ("delivered" or "relayed" or "expanded") && string.IsNullOrEmpty(input.Diagnostic)
+            && ExpiryPhrases.Any(p => body.Contains(p, StringComparison.OrdinalIgnoreCase)))
         {
             return "expired";
         }
-        // A specific status code (5.2.2, 5.1.2, 5.3.4) says more than generic words in the text; the broad ones
-        // (5.7.1 "securityerror", X.0.0) leave the decision to the reply table.
-        if (StatusReasons.For(status) is { } specific && !BroadStatusReasons.Contains(specific))
+        var reason = ReasonRules.Decide(input);
+        if (reason is "onhold" or "undefined" && verdict.Class != ReplyClass.Undefined)
         {
-            return specific;
-        }
-        var verdict = ReplyClassifier.Classify(status, diagnostic);
-        provider = verdict.Provider;
-        if (verdict.Class != ReplyClass.Undefined)
-        {
+            // The reply table knows this text from the mail log: the bounce says the same.
             return verdict.Class.ToString().ToLowerInvariant();
         }
-        if (StatusReasons.For(status) is { } fromStatus)
-        {
-            return fromStatus;
-        }
-        if (string.IsNullOrEmpty(diagnostic))
-        {
-            var fromBody = ReplyClassifier.Classify(null, body);
-            provider ??= fromBody.Provider;
-            if (fromBody.Class != ReplyClass.Undefined)
-            {
-                return fromBody.Class.ToString().ToLowerInvariant();
-            }
-        }
-        return status is not null && status.StartsWith('4') ? "onhold" : "undefined";
+        return reason;
     }
-
-    private static readonly HashSet<string> BroadStatusReasons = ["securityerror", "systemerror", "networkerror", "filtered", "onhold", "undefined", "blocked", "userunknown"];
 
     private static readonly string[] ExpiryPhrases =
     [
@@ -236,8 +216,9 @@ public static class BounceParser
         {
             var around = a.Length == 0 ? head : TextAddresses.Around(head, a);
             var status = FirstStatus(around) ?? FirstStatus(head);
-            var reason = Reason("failed", status, around, head, out var provider);
-            yield return new BounceRecipient(a, "failed", status, ReplyCodeOf(around), null, Trim(around), null, reason, provider, null);
+            var reply = ReplyCodeOf(around);
+            var reason = Reason(new ReasonInput("failed", status, around, null, SmtpCommands.Find(around), reply), head, out var provider);
+            yield return new BounceRecipient(a, "failed", status, reply, null, Trim(around), null, reason, provider, null);
         }
     }
 
@@ -276,6 +257,13 @@ public static class BounceParser
         }
         var m = System.Text.RegularExpressions.Regex.Match(diagnostic, @"(?<![\d.])([45]\d\d)(?:[ -]|$)");
         return m.Success ? m.Groups[1].Value : null;
+    }
+
+    /// <summary>The type before the semicolon of "smtp; 550 ..." (upper case), or null.</summary>
+    private static string? TypeOf(string? value)
+    {
+        var semi = value?.IndexOf(';') ?? -1;
+        return semi is > 0 and < 16 ? value![..semi].Trim().ToUpperInvariant() : null;
     }
 
     /// <summary>"rfc822; user@example.com" and "dns; mx.example.com" lose their type; angle brackets go.</summary>
