@@ -65,6 +65,12 @@ public static class BounceParser
             recipients.AddRange(TextRecipients(message, parts.BodyText));
         }
 
+        if (kind == BounceKind.NotBounce && recipients.Count == 0 && IsAutoReply(message) && message.From.Mailboxes.FirstOrDefault() is { } away)
+        {
+            // An out-of-office answer is counted apart from bounces, but says who is away and why.
+            recipients.Add(new BounceRecipient(away.Address, null, null, null, null, Trim(parts.BodyText), null, "vacation", null, null));
+        }
+
         var originalHeaders = parts.OriginalHeaders ?? OriginalReader.FromQuotedText(parts.BodyText);
         var original = originalHeaders is null ? null : OriginalReader.FromHeaders(originalHeaders);
         DateTimeOffset? date = message.Date == DateTimeOffset.MinValue ? null : message.Date;
@@ -155,12 +161,20 @@ public static class BounceParser
         return subjectSays || (fromDaemon && BodyPhrases.Any(p => body.Contains(p, StringComparison.OrdinalIgnoreCase)));
     }
 
+    /// <summary>RFC 3834 auto-replies, and the out-of-office subjects of MUAs that do not mark them.</summary>
     private static bool IsAutoReply(MimeMessage message)
     {
         var auto = message.Headers["Auto-Submitted"];
-        return (auto is not null && auto.Contains("auto-replied", StringComparison.OrdinalIgnoreCase))
-            || message.Headers.Contains("X-Autoreply") || message.Headers.Contains("X-Autorespond");
+        if ((auto is not null && auto.Contains("auto-replied", StringComparison.OrdinalIgnoreCase))
+            || message.Headers.Contains("X-Autoreply") || message.Headers.Contains("X-Autorespond"))
+        {
+            return true;
+        }
+        var subject = message.Subject ?? "";
+        return AutoReplySubjects.Any(p => subject.StartsWith(p, StringComparison.OrdinalIgnoreCase));
     }
+
+    private static readonly string[] AutoReplySubjects = ["automatic reply:", "auto reply:", "autoreply:", "auto-reply:", "out of office", "abwesenheitsnotiz", "réponse automatique"];
 
     private static readonly string[] DaemonNames = ["mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon", "mdaemon", "bounce", "nobody", "root@", "double-bounce"];
 
