@@ -28,6 +28,12 @@ public static class BounceParser
             kind = BounceKind.Feedback;
             recipients.AddRange(FeedbackRecipients(parts.Feedback, parts));
         }
+        else if (parts.OriginalHeaders is not null && ComplaintSubjects.Any(p => (subject ?? "").Contains(p, StringComparison.OrdinalIgnoreCase)))
+        {
+            // Complaint loops that forward the reported message without a feedback-report part (Microsoft JMRP).
+            kind = BounceKind.Feedback;
+            recipients.AddRange(FeedbackRecipients("Feedback-Type: abuse\n", parts));
+        }
         else if (parts.DeliveryStatus is not null)
         {
             var blocks = FieldBlocks.Parse(parts.DeliveryStatus);
@@ -116,14 +122,18 @@ public static class BounceParser
         var blocks = FieldBlocks.Parse(report);
         var fields = blocks.FirstOrDefault() ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var type = fields.GetValueOrDefault("Feedback-Type")?.Trim().ToLowerInvariant();
+        // Original-Rcpt-To repeats once per recipient: read every line, not the first of each name.
         var rcpts = new List<string>();
-        foreach (var b in blocks)
+        foreach (var line in report.Split('\n'))
         {
-            foreach (var (k, v) in b)
+            var colon = line.IndexOf(':');
+            var name = colon > 0 ? line.AsSpan(0, colon).Trim() : default;
+            if (name.Equals("Original-Rcpt-To", StringComparison.OrdinalIgnoreCase) || name.Equals("Removal-Recipient", StringComparison.OrdinalIgnoreCase))
             {
-                if (k.Equals("Original-Rcpt-To", StringComparison.OrdinalIgnoreCase) || k.Equals("Removal-Recipient", StringComparison.OrdinalIgnoreCase))
+                var v = line[(colon + 1)..].Trim();
+                if ((Strip(v) ?? v) is { Length: > 0 } address && !rcpts.Contains(address, StringComparer.OrdinalIgnoreCase))
                 {
-                    rcpts.Add(Strip(v) ?? v);
+                    rcpts.Add(address);
                 }
             }
         }
@@ -173,6 +183,8 @@ public static class BounceParser
         var subject = message.Subject ?? "";
         return AutoReplySubjects.Any(p => subject.StartsWith(p, StringComparison.OrdinalIgnoreCase));
     }
+
+    private static readonly string[] ComplaintSubjects = ["complaint about message from"];
 
     private static readonly string[] AutoReplySubjects = ["automatic reply:", "auto reply:", "autoreply:", "auto-reply:", "out of office", "abwesenheitsnotiz", "réponse automatique"];
 
