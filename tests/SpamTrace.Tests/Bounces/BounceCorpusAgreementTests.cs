@@ -134,7 +134,7 @@ public class BounceCorpusAgreementTests(ITestOutputHelper output)
     }
 
     /// <summary>The floor this build is held to (the target is 98%): raise it as agreement improves.</summary>
-    private const double MinimumAgreement = 50;
+    private const double MinimumAgreement = 71;
 
     private static string Clip(string? s) => s is null ? "" : (s.Length > 160 ? s[..160] : s).Replace('\t', ' ');
 }

@@ -28,6 +28,12 @@ public static class BounceParser
             kind = BounceKind.Feedback;
             recipients.AddRange(FeedbackRecipients(parts.Feedback, parts));
         }
+        else if (parts.OriginalHeaders is not null && ComplaintSubjects.Any(p => (subject ?? "").Contains(p, StringComparison.OrdinalIgnoreCase)))
+        {
+            // Complaint loops that forward the reported message without a feedback-report part (Microsoft JMRP).
+            kind = BounceKind.Feedback;
+            recipients.AddRange(FeedbackRecipients("Feedback-Type: abuse\n", parts));
+        }
         else if (parts.DeliveryStatus is not null)
         {
             var blocks = FieldBlocks.Parse(parts.DeliveryStatus);
@@ -49,12 +55,13 @@ public static class BounceParser
                 var action = b.GetValueOrDefault("Action")?.ToLowerInvariant();
                 var status = b.GetValueOrDefault("Status")?.Split(' ', 2)[0];
                 var diagnostic = Strip(b.GetValueOrDefault("Diagnostic-Code"));
+                var diagnosticType = TypeOf(b.GetValueOrDefault("Diagnostic-Code"));
                 DateTimeOffset? time = null;
                 if (b.GetValueOrDefault("Last-Attempt-Date") is { } lad && DateUtils.TryParse(lad, out var t))
                 {
                     time = t;
                 }
-                recipients.Add(Recipient(address, action, status, diagnostic, Strip(b.GetValueOrDefault("Remote-MTA")), time, parts.BodyText));
+                recipients.Add(Recipient(address, action, status, diagnostic, diagnosticType, Strip(b.GetValueOrDefault("Remote-MTA")), time, parts.BodyText));
             }
             kind = BounceKind.Bounce;
         }
@@ -64,59 +71,44 @@ public static class BounceParser
             recipients.AddRange(TextRecipients(message, parts.BodyText));
         }
 
+        if (kind == BounceKind.NotBounce && recipients.Count == 0 && IsAutoReply(message) && message.From.Mailboxes.FirstOrDefault() is { } away)
+        {
+            // An out-of-office answer is counted apart from bounces, but says who is away and why.
+            recipients.Add(new BounceRecipient(away.Address, null, null, null, null, Trim(parts.BodyText), null, "vacation", null, null));
+        }
+
         var originalHeaders = parts.OriginalHeaders ?? OriginalReader.FromQuotedText(parts.BodyText);
         var original = originalHeaders is null ? null : OriginalReader.FromHeaders(originalHeaders);
         DateTimeOffset? date = message.Date == DateTimeOffset.MinValue ? null : message.Date;
         return new BounceReport(entry.Name, kind, subject, reporting, date, recipients, original, kind == BounceKind.NotBounce ? BounceVerdict.NotBounce : BounceVerdict.Unknown);
     }
 
-    private static BounceRecipient Recipient(string address, string? action, string? status, string? diagnostic, string? remote, DateTimeOffset? time, string body)
+    private static BounceRecipient Recipient(string address, string? action, string? status, string? diagnostic, string? diagnosticType, string? remote, DateTimeOffset? time, string body)
     {
         var reply = ReplyCodeOf(diagnostic);
-        var reason = Reason(action, status, diagnostic, body, out var provider);
-        return new BounceRecipient(address, action, status, reply, remote, diagnostic, time, reason, provider ?? ReplyClassifier.GuessProvider(remote), null);
+        var preferred = StatusPreference.Prefer(status, FirstStatus(diagnostic ?? ""), reply);
+        var command = SmtpCommands.Find(diagnostic) ?? SmtpCommands.Find(TextAddresses.Around(body, address));
+        var reason = Reason(new ReasonInput(action, preferred, diagnostic, diagnosticType, command, reply), body, out var provider);
+        return new BounceRecipient(address, action, preferred, reply, remote, diagnostic, time, reason, provider ?? ReplyClassifier.GuessProvider(remote), null);
     }
 
-    internal static string Reason(string? action, string? status, string? diagnostic, string body, out string? provider)
+    internal static string Reason(ReasonInput input, string body, out string? provider)
     {
-        provider = null;
-        if (action is "delivered" or "relayed" or "expanded")
-        {
-            return "delivered";
-        }
-        if (ExpiryPhrases.Any(p => body.Contains(p, StringComparison.OrdinalIgnoreCase) || (diagnostic?.Contains(p, StringComparison.OrdinalIgnoreCase) ?? false)))
+        var verdict = ReplyClassifier.Classify(input.Status, input.Diagnostic);
+        provider = verdict.Provider;
+        if (input.Action is not ("delivered" or "relayed" or "expanded") && string.IsNullOrEmpty(input.Diagnostic)
+            && ExpiryPhrases.Any(p => body.Contains(p, StringComparison.OrdinalIgnoreCase)))
         {
             return "expired";
         }
-        // A specific status code (5.2.2, 5.1.2, 5.3.4) says more than generic words in the text; the broad ones
-        // (5.7.1 "securityerror", X.0.0) leave the decision to the reply table.
-        if (StatusReasons.For(status) is { } specific && !BroadStatusReasons.Contains(specific))
+        var reason = ReasonRules.Decide(input);
+        if (reason is "onhold" or "undefined" && verdict.Class != ReplyClass.Undefined)
         {
-            return specific;
-        }
-        var verdict = ReplyClassifier.Classify(status, diagnostic);
-        provider = verdict.Provider;
-        if (verdict.Class != ReplyClass.Undefined)
-        {
+            // The reply table knows this text from the mail log: the bounce says the same.
             return verdict.Class.ToString().ToLowerInvariant();
         }
-        if (StatusReasons.For(status) is { } fromStatus)
-        {
-            return fromStatus;
-        }
-        if (string.IsNullOrEmpty(diagnostic))
-        {
-            var fromBody = ReplyClassifier.Classify(null, body);
-            provider ??= fromBody.Provider;
-            if (fromBody.Class != ReplyClass.Undefined)
-            {
-                return fromBody.Class.ToString().ToLowerInvariant();
-            }
-        }
-        return status is not null && status.StartsWith('4') ? "onhold" : "undefined";
+        return reason;
     }
-
-    private static readonly HashSet<string> BroadStatusReasons = ["securityerror", "systemerror", "networkerror", "filtered", "onhold", "undefined", "blocked", "userunknown"];
 
     private static readonly string[] ExpiryPhrases =
     [
@@ -130,14 +122,18 @@ public static class BounceParser
         var blocks = FieldBlocks.Parse(report);
         var fields = blocks.FirstOrDefault() ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var type = fields.GetValueOrDefault("Feedback-Type")?.Trim().ToLowerInvariant();
+        // Original-Rcpt-To repeats once per recipient: read every line, not the first of each name.
         var rcpts = new List<string>();
-        foreach (var b in blocks)
+        foreach (var line in report.Split('\n'))
         {
-            foreach (var (k, v) in b)
+            var colon = line.IndexOf(':');
+            var name = colon > 0 ? line.AsSpan(0, colon).Trim() : default;
+            if (name.Equals("Original-Rcpt-To", StringComparison.OrdinalIgnoreCase) || name.Equals("Removal-Recipient", StringComparison.OrdinalIgnoreCase))
             {
-                if (k.Equals("Original-Rcpt-To", StringComparison.OrdinalIgnoreCase) || k.Equals("Removal-Recipient", StringComparison.OrdinalIgnoreCase))
+                var v = line[(colon + 1)..].Trim();
+                if ((Strip(v) ?? v) is { Length: > 0 } address && !rcpts.Contains(address, StringComparer.OrdinalIgnoreCase))
                 {
-                    rcpts.Add(Strip(v) ?? v);
+                    rcpts.Add(address);
                 }
             }
         }
@@ -175,12 +171,22 @@ public static class BounceParser
         return subjectSays || (fromDaemon && BodyPhrases.Any(p => body.Contains(p, StringComparison.OrdinalIgnoreCase)));
     }
 
+    /// <summary>RFC 3834 auto-replies, and the out-of-office subjects of MUAs that do not mark them.</summary>
     private static bool IsAutoReply(MimeMessage message)
     {
         var auto = message.Headers["Auto-Submitted"];
-        return (auto is not null && auto.Contains("auto-replied", StringComparison.OrdinalIgnoreCase))
-            || message.Headers.Contains("X-Autoreply") || message.Headers.Contains("X-Autorespond");
+        if ((auto is not null && auto.Contains("auto-replied", StringComparison.OrdinalIgnoreCase))
+            || message.Headers.Contains("X-Autoreply") || message.Headers.Contains("X-Autorespond"))
+        {
+            return true;
+        }
+        var subject = message.Subject ?? "";
+        return AutoReplySubjects.Any(p => subject.StartsWith(p, StringComparison.OrdinalIgnoreCase));
     }
+
+    private static readonly string[] ComplaintSubjects = ["complaint about message from"];
+
+    private static readonly string[] AutoReplySubjects = ["automatic reply:", "auto reply:", "autoreply:", "auto-reply:", "out of office", "abwesenheitsnotiz", "réponse automatique"];
 
     private static readonly string[] DaemonNames = ["mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon", "mdaemon", "bounce", "nobody", "root@", "double-bounce"];
 
@@ -236,8 +242,9 @@ public static class BounceParser
         {
             var around = a.Length == 0 ? head : TextAddresses.Around(head, a);
             var status = FirstStatus(around) ?? FirstStatus(head);
-            var reason = Reason("failed", status, around, head, out var provider);
-            yield return new BounceRecipient(a, "failed", status, ReplyCodeOf(around), null, Trim(around), null, reason, provider, null);
+            var reply = ReplyCodeOf(around);
+            var reason = Reason(new ReasonInput("failed", status, around, null, SmtpCommands.Find(around), reply), head, out var provider);
+            yield return new BounceRecipient(a, "failed", status, reply, null, Trim(around), null, reason, provider, null);
         }
     }
 
@@ -276,6 +283,13 @@ public static class BounceParser
         }
         var m = System.Text.RegularExpressions.Regex.Match(diagnostic, @"(?<![\d.])([45]\d\d)(?:[ -]|$)");
         return m.Success ? m.Groups[1].Value : null;
+    }
+
+    /// <summary>The type before the semicolon of "smtp; 550 ..." (upper case), or null.</summary>
+    private static string? TypeOf(string? value)
+    {
+        var semi = value?.IndexOf(';') ?? -1;
+        return semi is > 0 and < 16 ? value![..semi].Trim().ToUpperInvariant() : null;
     }
 
     /// <summary>"rfc822; user@example.com" and "dns; mx.example.com" lose their type; angle brackets go.</summary>
