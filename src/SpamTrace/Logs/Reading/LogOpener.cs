@@ -1,8 +1,8 @@
 using System.IO.Compression;
 using System.Runtime.ExceptionServices;
-using SpamTrace.Common;
 using SharpCompress.Compressors.BZip2;
 using SharpCompress.Compressors.Xz;
+using SpamTrace.Common;
 using ZstdSharp;
 using SharpCompressionMode = SharpCompress.Compressors.CompressionMode;
 
