@@ -6,9 +6,12 @@ namespace SpamTrace.Cli;
 /// <summary>Resolves the log arguments of a command and reports unreadable ones without stopping.</summary>
 public static class LogInputs
 {
-    public static IReadOnlyList<LogInput> Resolve(IReadOnlyList<string> paths)
+    public static IReadOnlyList<LogInput> Resolve(IReadOnlyList<string> paths) => Resolve(paths, journal: false, journalDirectory: null, sinceUtc: null);
+
+    /// <summary>As <see cref="LogSources.Resolve"/>: also the journal, with --journal/--journal-dir or when no mail log file exists.</summary>
+    public static IReadOnlyList<LogInput> Resolve(IReadOnlyList<string> paths, bool journal, string? journalDirectory, DateTime? sinceUtc)
     {
-        var (inputs, errors) = LogDiscovery.Resolve(paths);
+        var (inputs, errors, tried) = LogSources.Resolve(paths, journal, journalDirectory, sinceUtc);
         foreach (var e in errors)
         {
             Warn(e.ToString());
@@ -16,7 +19,7 @@ public static class LogInputs
         if (inputs.Count == 0)
         {
             throw new UserFacingException(paths.Count == 0
-                ? "no mail log found (looked for /var/log/mail.log* and /var/log/maillog*); name the log files to read"
+                ? $"no mail log found ({tried}); name the log files to read"
                 : "none of the given logs could be read");
         }
         return inputs;

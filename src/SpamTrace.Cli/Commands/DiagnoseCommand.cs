@@ -62,6 +62,14 @@ public sealed class DiagnoseCommand : Command<DiagnoseCommand.Settings>
         [Description("Run on the bundled sample incident (a real Postfix lab log) instead of this machine's logs.")]
         public bool Sample { get; init; }
 
+        [CommandOption("--journal")]
+        [Description("Read Postfix's records from the systemd journal (journalctl -o json) instead of log files; the default when no mail log file exists.")]
+        public bool Journal { get; init; }
+
+        [CommandOption("--journal-dir <DIR>")]
+        [Description("Read a copied journal directory (journalctl -D DIR).")]
+        public string? JournalDir { get; init; }
+
         [CommandOption("--keep-going")]
         [Description("When some inputs cannot be read, exit on the verdict of the rest (default: exit 2).")]
         public bool KeepGoing { get; init; }
@@ -81,7 +89,7 @@ public sealed class DiagnoseCommand : Command<DiagnoseCommand.Settings>
             throw new UserFacingException($"{settings.Queue}: queue snapshot not found (make one with: postqueue -j > FILE)");
         }
 
-        var (inputs, sourceNote, inputErrors) = Inputs(settings);
+        var (inputs, sourceNote, inputErrors) = Inputs(settings, options.SinceUtc);
         var stderr = Consoles.Stderr();
         foreach (var e in inputErrors)
         {
@@ -182,18 +190,18 @@ public sealed class DiagnoseCommand : Command<DiagnoseCommand.Settings>
         return !settings.NoConfig && ownLogs ? PostconfReader.TryLocal(new SpamTrace.Queue.ProcessRunner()) : ServerFacts.None;
     }
 
-    private static (IReadOnlyList<LogInput> Inputs, string? Note, IReadOnlyList<InputError> Errors) Inputs(Settings settings)
+    private static (IReadOnlyList<LogInput> Inputs, string? Note, IReadOnlyList<InputError> Errors) Inputs(Settings settings, DateTime? sinceUtc)
     {
         if (settings.Sample)
         {
             return (SampleIncident.Inputs(), SampleIncident.Note, []);
         }
-        var (inputs, errors) = LogDiscovery.Resolve(settings.Logs);
-        if (inputs.Count == 0 && settings.Logs.Length == 0 && SampleIncident.Available)
+        var sources = LogSources.Resolve(settings.Logs, settings.Journal, settings.JournalDir, sinceUtc);
+        if (sources.Inputs.Count == 0 && settings.Logs.Length == 0 && !settings.Journal && settings.JournalDir is null && SampleIncident.Available)
         {
             // The README's main command on a machine without a mail log: show what a diagnosis looks like.
-            return (SampleIncident.Inputs(), "No mail log on this machine: " + SampleIncident.Note, []);
+            return (SampleIncident.Inputs(), $"No mail log on this machine ({sources.Tried}): " + SampleIncident.Note, []);
         }
-        return (inputs, null, errors);
+        return (sources.Inputs, null, sources.Errors);
     }
 }

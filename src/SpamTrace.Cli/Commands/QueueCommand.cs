@@ -19,6 +19,10 @@ public sealed class QueueCommand : Command<QueueCommand.Settings>
         [Description("Summarise a saved `postqueue -j` or `mailq` listing instead of the live queue (- for stdin). Queue files are not read.")]
         public string? Input { get; init; }
 
+        [CommandOption("--now <TIME>")]
+        [Description("With --input: when the listing was taken, to measure ages from (default: the file's modification time; the current time for stdin).")]
+        public string? Now { get; init; }
+
         [CommandOption("--sample <N>")]
         [Description("Queue files read with postcat for SASL login and uid (0: all). Default 2000.")]
         [DefaultValue(2000)]
@@ -39,6 +43,7 @@ public sealed class QueueCommand : Command<QueueCommand.Settings>
         public override ValidationResult Validate() =>
             Sample < 0 ? ValidationResult.Error("--sample must be 0 (all) or more")
             : Input is not null && ConfigDirectories.Length > 0 ? ValidationResult.Error("--input and -c exclude each other")
+            : Now is not null && Input is null ? ValidationResult.Error("--now goes with --input (a live queue is measured from the current time)")
             : ValidationResult.Success();
     }
 
@@ -47,7 +52,7 @@ public sealed class QueueCommand : Command<QueueCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var now = DateTimeOffset.Now;
+        var now = settings.Input is not null ? SnapshotTime(settings.Input, settings.Now) : DateTimeOffset.Now;
         var summary = settings.Input is not null
             ? SummariseFile(settings.Input, now)
             : WithProgress(report =>
@@ -125,10 +130,27 @@ public sealed class QueueCommand : Command<QueueCommand.Settings>
             using var reader = new StreamReader(rest, Encoding.UTF8);
             foreach (var message in MailqTextReader.Read(reader, path, stats, now)) { summarizer.Add(message); }
         }
+        if (stats.Messages == 0 && stats.BadLines > 0)
+        {
+            throw new UserFacingException($"{stats.BadLineSamples[0]}: {path} is not a queue listing (save one with: postqueue -j > FILE)");
+        }
         var summary = summarizer.Finish(stats);
         summary.Instances = [path];
         summary.ListingFormats = [format];
         return summary;
+    }
+
+    /// <summary>
+    /// A saved listing is measured from when it was taken, not from when it is read: --now, else the file's
+    /// modification time (when `postqueue -j > FILE` finished), else (stdin) the current time.
+    /// </summary>
+    internal static DateTimeOffset SnapshotTime(string input, string? nowOption)
+    {
+        if (TimeArguments.Parse(nowOption, "--now", DateTime.UtcNow) is { } given)
+        {
+            return new DateTimeOffset(DateTime.SpecifyKind(given, DateTimeKind.Utc));
+        }
+        return input != "-" && File.Exists(input) ? new DateTimeOffset(File.GetLastWriteTimeUtc(input)) : DateTimeOffset.Now;
     }
 
     private static FileStream OpenInput(string path)

@@ -35,6 +35,14 @@ public sealed class ScanCommand : Command<ScanCommand.Settings>
         [Description("Parsing threads (default: one per core).")]
         public int? Workers { get; init; }
 
+        [CommandOption("--journal")]
+        [Description("Read Postfix's records from the systemd journal (journalctl -o json) instead of log files; the default when no mail log file exists.")]
+        public bool Journal { get; init; }
+
+        [CommandOption("--journal-dir <DIR>")]
+        [Description("Read a copied journal directory (journalctl -D DIR).")]
+        public string? JournalDir { get; init; }
+
         [CommandOption("--keep-going")]
         [Description("When some inputs cannot be read, exit 0 on the rest (default: exit 2).")]
         public bool KeepGoing { get; init; }
@@ -42,10 +50,10 @@ public sealed class ScanCommand : Command<ScanCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var (inputs, discoveryErrors) = LogDiscovery.Resolve(settings.Logs);
+        var (inputs, discoveryErrors, tried) = LogSources.Resolve(settings.Logs, settings.Journal, settings.JournalDir, sinceUtc: null);
         if (inputs.Count == 0)
         {
-            throw new UserFacingException(discoveryErrors.Count > 0 ? TerminalText.Escape(discoveryErrors[0].ToString()) : "no log to read");
+            throw new UserFacingException(discoveryErrors.Count > 0 ? TerminalText.Escape(discoveryErrors[0].ToString()) : $"no log to read ({tried})");
         }
         if (settings.Workers is < 1)
         {

@@ -40,6 +40,14 @@ public sealed class TraceCommand : Command<TraceCommand.Settings>
         [CommandOption("--host <HOST>")]
         [Description("Only this syslog host (central log servers).")]
         public string? Host { get; init; }
+
+        [CommandOption("--journal")]
+        [Description("Read Postfix's records from the systemd journal (journalctl -o json) instead of log files; the default when no mail log file exists.")]
+        public bool Journal { get; init; }
+
+        [CommandOption("--journal-dir <DIR>")]
+        [Description("Read a copied journal directory (journalctl -D DIR).")]
+        public string? JournalDir { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -61,7 +69,7 @@ public sealed class TraceCommand : Command<TraceCommand.Settings>
             UntilUtc = TimeArguments.Parse(settings.Until, "--until", now),
             Host = settings.Host,
         };
-        var inputs = LogInputs.Resolve(settings.Logs);
+        var inputs = LogInputs.Resolve(settings.Logs, settings.Journal, settings.JournalDir, options.SinceUtc);
 
         var console = Consoles.Stdout();
         var renderer = new TraceRenderer(console);

@@ -65,6 +65,15 @@ internal sealed class JournalJsonTranscoder(Stream inner) : Stream
             var newline = pending.IndexOf((byte)'\n');
             if (newline >= 0 || (_innerEnded && pending.Length > 0))
             {
+                if (newline < 0)
+                {
+                    if (_out.WrittenCount > 0)
+                    {
+                        // Hand out the whole records first: a cut last record is an error after them.
+                        return true;
+                    }
+                    ThrowIfCutRecord(pending);
+                }
                 var line = newline >= 0 ? pending[..newline] : pending;
                 _inStart += newline >= 0 ? newline + 1 : pending.Length;
                 TranscodeLine(line);
@@ -80,6 +89,26 @@ internal sealed class JournalJsonTranscoder(Stream inner) : Stream
                 return _out.WrittenCount > 0;
             }
             FillInput();
+        }
+    }
+
+    /// <summary>A stream that ends inside a JSON object was cut (journalctl killed, a copy interrupted): an error, not a stray line.</summary>
+    private static void ThrowIfCutRecord(ReadOnlySpan<byte> last)
+    {
+        var trimmed = last.Trim(" \t\r"u8);
+        if (trimmed.IsEmpty || trimmed[0] != (byte)'{')
+        {
+            return;
+        }
+        try
+        {
+            var reader = new Utf8JsonReader(trimmed);
+            reader.Read();
+            reader.Skip();
+        }
+        catch (JsonException)
+        {
+            throw new CorruptInputException($"the journal export ends inside a record ({trimmed.Length:N0} bytes of an incomplete JSON object): the stream was cut");
         }
     }
 

@@ -1,6 +1,8 @@
 using System.IO.Compression;
+using System.Runtime.ExceptionServices;
 using SharpCompress.Compressors.BZip2;
 using SharpCompress.Compressors.Xz;
+using SpamTrace.Common;
 using ZstdSharp;
 using SharpCompressionMode = SharpCompress.Compressors.CompressionMode;
 
@@ -49,30 +51,23 @@ public static class LogOpener
             decoded = format switch
             {
                 CompressionFormat.Gzip => new GzipTrailerCheckStream(new GZipStream(raw, CompressionMode.Decompress), source, reopenStored),
-                CompressionFormat.Bzip2 => BZip2Stream.Create(raw, SharpCompressionMode.Decompress, decompressConcatenated: true, leaveOpen: false, tolerateTruncatedStream: false),
-                CompressionFormat.Xz => new XZStream(raw),
+                CompressionFormat.Bzip2 => ExecutablePath.Find("bzip2") is { } bzip2 ? new ProcessOutputStream(bzip2, ["-dc"], raw) : BZip2Stream.Create(raw, SharpCompressionMode.Decompress, decompressConcatenated: true, leaveOpen: false, tolerateTruncatedStream: false),
+                CompressionFormat.Xz => ExecutablePath.Find("xz") is { } xz ? new ProcessOutputStream(xz, ["-dc"], raw) : new XZStream(raw),
                 CompressionFormat.Zstd => new DecompressionStream(raw, 128 * 1024, checkEndOfStream: true, leaveOpen: false),
                 _ => raw,
             };
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            raw.Dispose();
-            throw new CorruptInputException($"{name}: unreadable {CompressionMagic.Name(format)} header: {ex.Message}", ex);
+            // Some decoders read their first block on creation: a file cut inside it is reported as any other
+            // truncation, at line 1, by the first read.
+            decoded = new ReplayStream([], 0, raw, ExceptionDispatchInfo.Capture(ex));
         }
 
+        // A decoder failing inside the sniffed head (a file cut early) still hands on what it decoded before the error.
         var head = new byte[JournalSniffLength];
-        int headLength;
-        try
-        {
-            headLength = ReplayStream.ReadUpTo(decoded, head);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            decoded.Dispose();
-            throw new CorruptInputException($"corrupt or truncated {CompressionMagic.Name(format)} data at its start: {ex.Message}", ex);
-        }
-        var replay = new ReplayStream(head, headLength, decoded);
+        var headLength = ReplayStream.ReadUpTo(decoded, head, out var failure);
+        var replay = new ReplayStream(head, headLength, decoded, failure);
         if (JournalJsonTranscoder.LooksLikeJournalJson(head.AsSpan(0, headLength)))
         {
             return new DecodedLogStream(new JournalJsonTranscoder(replay), source, format, isJournal: true);

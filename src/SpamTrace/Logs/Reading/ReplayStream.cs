@@ -1,7 +1,13 @@
+using System.Runtime.ExceptionServices;
+
 namespace SpamTrace.Logs.Reading;
 
-/// <summary>A read-only stream that yields bytes already peeked from a stream, then the rest of it (stdin cannot seek back).</summary>
-internal sealed class ReplayStream(byte[] head, int headLength, Stream rest) : Stream
+/// <summary>
+/// A read-only stream that yields bytes already peeked from a stream, then the rest of it (stdin cannot seek back).
+/// When peeking failed, <paramref name="failure"/> is raised after the bytes peeked, in place of the rest, so a
+/// decoder error is reported where it happened and nothing read before it is lost.
+/// </summary>
+internal sealed class ReplayStream(byte[] head, int headLength, Stream rest, ExceptionDispatchInfo? failure = null) : Stream
 {
     private int _headPosition;
     private long _position;
@@ -18,6 +24,7 @@ internal sealed class ReplayStream(byte[] head, int headLength, Stream rest) : S
             _position += n;
             return n;
         }
+        failure?.Throw();
         var read = rest.Read(buffer);
         _position += read;
         return read;
@@ -26,10 +33,28 @@ internal sealed class ReplayStream(byte[] head, int headLength, Stream rest) : S
     /// <summary>Reads until <paramref name="buffer"/> is full or the stream ends.</summary>
     public static int ReadUpTo(Stream stream, Span<byte> buffer)
     {
+        var total = ReadUpTo(stream, buffer, out var failure);
+        failure?.Throw();
+        return total;
+    }
+
+    /// <summary>Reads until <paramref name="buffer"/> is full, the stream ends or a read fails; a failure is returned, not thrown, with the count read before it.</summary>
+    public static int ReadUpTo(Stream stream, Span<byte> buffer, out ExceptionDispatchInfo? failure)
+    {
         var total = 0;
+        failure = null;
         while (total < buffer.Length)
         {
-            var n = stream.Read(buffer[total..]);
+            int n;
+            try
+            {
+                n = stream.Read(buffer[total..]);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                failure = ExceptionDispatchInfo.Capture(ex);
+                break;
+            }
             if (n == 0)
             {
                 break;
