@@ -4,7 +4,8 @@ namespace SpamTrace.Cli;
 
 /// <summary>
 /// The consoles commands write to. When output goes to a pipe or file, lines are not wrapped at 80 columns
-/// and carry no colour codes, so grep and scripts see one record per line.
+/// and carry no colour codes, so grep and scripts see one record per line. On a terminal, COLUMNS (when set)
+/// overrides the width the terminal reports, as for other line-oriented tools.
 /// </summary>
 public static class Consoles
 {
@@ -18,7 +19,12 @@ public static class Consoles
     {
         if (!redirected)
         {
-            return AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
+            var terminal = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
+            if (int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 0)
+            {
+                terminal.Profile.Width = columns;
+            }
+            return terminal;
         }
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {

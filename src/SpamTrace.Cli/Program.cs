@@ -1,6 +1,8 @@
 using SpamTrace.Cli;
 using Spectre.Console.Cli;
 
+// Every command's output, piped or not, goes through the same console rules (no wrapping when piped, COLUMNS honoured).
+Spectre.Console.AnsiConsole.Console = SpamTrace.Cli.Consoles.Stdout();
 var app = new CommandApp();
 app.Configure(config =>
 {

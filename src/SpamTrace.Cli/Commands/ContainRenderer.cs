@@ -1,4 +1,5 @@
 using SpamTrace.Containment;
+using SpamTrace.Reports;
 using Spectre.Console;
 
 namespace SpamTrace.Cli.Commands;
@@ -32,7 +33,7 @@ internal static class ContainRenderer
         {
             n++;
             console.Write(new Text($"{n}. {step.Description}\n", new Style(decoration: Decoration.Bold)));
-            foreach (var command in step.Commands) { console.Write(new Text($"     {command}\n")); }
+            foreach (var command in step.Commands) { CodeLine.Write(console, command, "     "); }
             foreach (var warning in step.Warnings) { console.Write(new Text($"     ! {warning}\n", new Style(Color.Yellow))); }
         }
         foreach (var warning in plan.Warnings) { console.Write(new Text($"! {warning}\n", new Style(Color.Yellow))); }

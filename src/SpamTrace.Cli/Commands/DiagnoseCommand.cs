@@ -111,6 +111,11 @@ public sealed class DiagnoseCommand : Command<DiagnoseCommand.Settings>
         {
             throw new UserFacingException(e.Message);
         }
+        run = run with { Server = LogHosts.Of(inputs), GeneratedUtc = now };
+        if (server.Source?.StartsWith("postconf", StringComparison.Ordinal) == true)
+        {
+            ContainAdvice.UseServerAccessCheck(run.Diagnosis, settings.ConfigDir);
+        }
         if (run.Statistics is { } st && st.InputsRead.Count == 0 && st.Errors.Count > 0)
         {
             throw new UserFacingException("diagnose: no input could be read: " + st.Errors[0]);

@@ -9,6 +9,7 @@ public sealed class PolicyCheckCommand : Command<PolicySettings>
 {
     public override int Execute(CommandContext context, PolicySettings settings, CancellationToken cancellationToken)
     {
+        settings.RequireConfigFile();
         PolicyConfig config;
         try
         {
@@ -30,15 +31,15 @@ public sealed class PolicyCheckCommand : Command<PolicySettings>
         foreach (var rule in config.Limits)
         {
             table.AddRow(
-                new Text(rule.Name), new Text(rule.Key.ToString()), new Text(rule.Count.ToString()),
+                new Text(rule.Name), new Text(PolicyNames.Of(rule.Key)), new Text(PolicyNames.Of(rule.Count)),
                 new Text(rule.Count == LimitCount.RecipientsPerMessage ? rule.MaxPerMessage.ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Join(", ", rule.Windows)),
-                new Text(rule.Algorithm.ToString()), new Text(rule.Action.Verb),
+                new Text(PolicyNames.Of(rule.Algorithm)), new Text(rule.Action.Verb),
                 new Text((rule.Overrides.Count + rule.MaxPerMessageOverrides.Count).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
         AnsiConsole.Write(table);
         var c = config.Containment;
         AnsiConsole.WriteLine($"listen: {(config.UnixSocket is null ? "" : "unix:" + config.UnixSocket + " ")}{(config.Tcp is null ? "" : "inet:" + config.Tcp)}; admin: {config.AdminSocket ?? "none"}; metrics: {config.Metrics ?? "off"}");
-        AnsiConsole.WriteLine($"store: {config.Store.Kind} {(config.Store.Kind == StoreKind.Redis ? config.Store.Redis : config.Store.Path ?? "(memory only)")}, on error: {config.Store.OnError.Text} after {config.Store.Timeout.TotalMilliseconds} ms");
+        AnsiConsole.WriteLine($"store: {PolicyNames.Of(config.Store.Kind)} {(config.Store.Kind == StoreKind.Redis ? config.Store.Redis : config.Store.Path ?? "(memory only)")}, on error: {config.Store.OnError.Text} after {config.Store.Timeout.TotalMilliseconds} ms");
         AnsiConsole.WriteLine(c.Enabled
             ? $"containment: {c.Action.Verb} when > {c.MaxDistinctIps} IPs or > {c.MaxDistinctNetworks} networks or >= {c.MaxLimitHits} limit hits within {Duration.Format(c.Window)}, or > {c.BaselineMultiple}x baseline (min {c.BaselineMinMessages}/h)"
             : "containment: off");

@@ -16,6 +16,7 @@ public class PolicySettings : CommandSettings
     /// <summary>Loads the config or throws a one-line, file:line error for the user.</summary>
     public PolicyConfig LoadConfig()
     {
+        RequireConfigFile();
         try
         {
             return PolicyConfigLoader.Load(Config);
@@ -23,6 +24,17 @@ public class PolicySettings : CommandSettings
         catch (PolicyConfigException ex)
         {
             throw new UserFacingException(string.Join(Environment.NewLine, ex.Errors));
+        }
+    }
+
+    /// <summary>A missing config means the policy service is not set up here: say so and where to start, not an I/O error.</summary>
+    public void RequireConfigFile()
+    {
+        if (!File.Exists(Config))
+        {
+            throw new UserFacingException(Directory.Exists(Config)
+                ? $"{Config} is a directory, not a policy config: see README#policy-service, or -c FILE"
+                : $"no policy config at {Config}: see README#policy-service, or -c FILE");
         }
     }
 }

@@ -25,9 +25,9 @@ public sealed class ContainmentExecutor(IProcessRunner runner, ContainmentJourna
             seq++;
             var instance = new PostfixInstance(runner, step.Instance);
             var record = Record(id, seq, "applying", step);
-            if (step.Kind == StepKind.Postconf)
+            if (step.Kind is StepKind.Postconf or StepKind.ServiceOverride)
             {
-                record.Before = step.Parameter is null ? null : instance.PostconfExplicit(step.Parameter);
+                record.Before = step.Parameter is null ? null : Current(instance, step);
                 step.OldValue = record.Before; // the value really replaced, should main.cf have changed since planning
             }
             Journal.Append(record);
@@ -73,6 +73,11 @@ public sealed class ContainmentExecutor(IProcessRunner runner, ContainmentJourna
                 done.Before = step.OldValue;
                 done.After = instance.PostconfExplicit(step.Parameter!);
                 break;
+            case StepKind.ServiceOverride:
+                MasterCfOverrides.Set(instance, step.Parameter!, step.NewValue!);
+                done.Before = step.OldValue;
+                done.After = MasterCfOverrides.Get(instance, step.Parameter!);
+                break;
             case StepKind.PolicyBlock:
                 RunChecked(step.PolicyBlockCommand);
                 break;
@@ -81,7 +86,7 @@ public sealed class ContainmentExecutor(IProcessRunner runner, ContainmentJourna
                 instance.Reload();
                 break;
         }
-        if (step.Kind is StepKind.MapEntry or StepKind.Postconf)
+        if (step.Kind is StepKind.MapEntry or StepKind.Postconf or StepKind.ServiceOverride)
         {
             _lastConfigWrite = DateTime.UtcNow;
         }
@@ -148,7 +153,7 @@ public sealed class ContainmentExecutor(IProcessRunner runner, ContainmentJourna
             try
             {
                 UndoStep(instance, step, last, record, journalId);
-                if (step.Kind is StepKind.MapEntry or StepKind.Postconf && record.Status == "undone")
+                if (step.Kind is StepKind.MapEntry or StepKind.Postconf or StepKind.ServiceOverride && record.Status == "undone")
                 {
                     reload[step.Instance ?? ""] = instance;
                 }
@@ -236,11 +241,29 @@ public sealed class ContainmentExecutor(IProcessRunner runner, ContainmentJourna
                     record.After = instance.PostconfExplicit(step.Parameter!);
                     break;
                 }
+            case StepKind.ServiceOverride:
+                {
+                    var now = MasterCfOverrides.Get(instance, step.Parameter!);
+                    if (now != step.NewValue)
+                    {
+                        record.Status = "undo_skipped";
+                        record.Note = $"{step.Parameter} was changed since ({now}); not restored, it was '{step.OldValue}'";
+                        break;
+                    }
+                    // postconf -P takes no whitespace: the same list, comma-separated.
+                    MasterCfOverrides.Set(instance, step.Parameter!, MasterCfOverrides.CommaList(step.OldValue ?? ""));
+                    record.Before = now;
+                    record.After = MasterCfOverrides.Get(instance, step.Parameter!);
+                    break;
+                }
             case StepKind.PolicyBlock:
                 RunChecked(step.PolicyReleaseCommand);
                 break;
         }
     }
+
+    private static string? Current(PostfixInstance instance, PlanStep step) =>
+        step.Kind == StepKind.ServiceOverride ? MasterCfOverrides.Get(instance, step.Parameter!) : instance.PostconfExplicit(step.Parameter!);
 
     private void RunChecked(List<string> command)
     {

@@ -9,6 +9,8 @@ namespace SpamTrace.Containment;
 /// </summary>
 public sealed class ContainmentPlanner(IReadOnlyList<PostfixInstance> instances, SubmissionLogIndex? logs = null)
 {
+    private const int MaxIdsInCommand = 20;
+
     public ContainmentPlan Build(ContainmentRequest request)
     {
         if (request.Targets.Count == 0)
@@ -32,7 +34,7 @@ public sealed class ContainmentPlanner(IReadOnlyList<PostfixInstance> instances,
             {
                 PlanBlocks(instance, target, request, plan);
             }
-            if (plan.Steps.Skip(changes).Any(s => s.Kind is StepKind.MapEntry or StepKind.Postconf))
+            if (plan.Steps.Skip(changes).Any(s => s.Kind is StepKind.MapEntry or StepKind.Postconf or StepKind.ServiceOverride))
             {
                 plan.Steps.Add(new PlanStep
                 {
@@ -121,10 +123,19 @@ public sealed class ContainmentPlanner(IReadOnlyList<PostfixInstance> instances,
             },
             Instance = instance.ConfigDirectory,
             Description = $"{verb} {chosen.Count:N0} messages ({instance.Name})",
-            Commands = [$"{instance.Display("postsuper", flag, "-")} < {chosen.Count} verified queue IDs, one per line (listed with --json and in the journal)"],
+            Commands = [QueueIdsCommand(instance.Display("postsuper", flag, "-"), chosen)],
             QueueIds = chosen,
         });
     }
+
+    /// <summary>
+    /// The queue step as a command that can be pasted: the IDs fed to postsuper on stdin when they are few, else a
+    /// comment (a pasted postsuper reading the terminal would wait for input).
+    /// </summary>
+    private static string QueueIdsCommand(string postsuper, List<string> ids) =>
+        ids.Count <= MaxIdsInCommand
+            ? $"printf '%s\\n' {string.Join(' ', ids.Select(PostfixInstance.ShellQuote))} | {postsuper}"
+            : $"# {postsuper} with the {ids.Count:N0} verified queue IDs on stdin, one per line (listed with --json and in the journal)";
 
     /// <summary>Mixed-recipient messages are worth reporting only if they match everything else.</summary>
     private static bool MatchesAllBut(QueueSelector selector, QueuedMessage message) =>
@@ -184,35 +195,10 @@ public sealed class ContainmentPlanner(IReadOnlyList<PostfixInstance> instances,
 
     private static void PlanAccessMap(PostfixInstance instance, string restriction, string defaultName, List<string> lines, string why, ContainmentPlan plan)
     {
-        // Reuse a map the admin already wired in; otherwise our own file beside main.cf, wired into smtpd_relay_restrictions.
-        string? existing = null;
-        string? listedIn = null;
-        var lists = new Dictionary<string, string>();
-        foreach (var parameter in RestrictionLists.Parameters)
-        {
-            var value = Pending(instance, parameter, plan);
-            lists[parameter] = value;
-            if (existing is null && RestrictionLists.MapOf(value, restriction) is { } map)
-            {
-                existing = map;
-                listedIn = parameter;
-            }
-        }
-        string type, path;
-        var warnings = new List<string>();
-        if (existing is not null && RestrictionLists.SplitMap(existing) is { } usable)
-        {
-            (type, path) = usable;
-        }
-        else
-        {
-            if (existing is not null)
-            {
-                warnings.Add($"{listedIn} already uses {restriction} {existing}, which is not a file we can edit; adding our own map in front of it");
-            }
-            type = instance.PostconfEffective("default_database_type");
-            path = Path.Combine(instance.ConfigDirectoryEffective, defaultName);
-        }
+        // The same map, list and master.cf coverage as diagnose's advice (AccessCheck).
+        var access = AccessCheck.Read(instance, restriction, defaultName, p => Pending(instance, p, plan));
+        var (type, path) = (access.MapType, access.MapPath);
+        var warnings = new List<string>(access.Warnings);
         var keys = lines.Select(l => l.Split(' ')[0]).ToList();
         var present = File.Exists(path) ? AccessMapFile.KeysIn(File.ReadAllLines(path)) : [];
         var fresh = lines.Where((_, i) => !present.Contains(keys[i])).ToList();
@@ -230,40 +216,55 @@ public sealed class ContainmentPlanner(IReadOnlyList<PostfixInstance> instances,
                 MapType = type,
                 MapPath = path,
                 MapLines = fresh,
-                Commands = [.. fresh.Select(l => $"echo {PostfixInstance.ShellQuote(l)} >> {path}   (written atomically)"),
+                Commands = [.. fresh.Select(l => $"echo {PostfixInstance.ShellQuote(l)} >> {PostfixInstance.ShellQuote(path)}   # --apply writes it atomically"),
                     .. type == "texthash" ? Array.Empty<string>() : [instance.Display("postmap", $"{type}:{path}")]],
                 Warnings = warnings,
             });
         }
-        if (existing is null || RestrictionLists.SplitMap(existing) is null)
+        if (!access.Wired)
         {
-            // Not wired in yet: put it first in smtpd_relay_restrictions (or the recipient list on Postfix before 2.10).
-            var parameter = lists["smtpd_relay_restrictions"].Length > 0 ? "smtpd_relay_restrictions" : "smtpd_recipient_restrictions";
-            var old = PendingExplicit(instance, parameter, plan);
-            var current = lists[parameter];
-            var value = $"{restriction} {type}:{path}, {current}".TrimEnd(' ', ',');
-            var step = new PlanStep
+            // Not wired in yet: first in smtpd_relay_restrictions (or the recipient list when the relay list is empty).
+            plan.Steps.Add(new PlanStep
             {
                 Kind = StepKind.Postconf,
                 Instance = instance.ConfigDirectory,
-                Description = $"wire {restriction} {type}:{path} into {parameter} (first, before permit_sasl_authenticated)",
-                Parameter = parameter,
-                OldValue = old,
-                NewValue = value,
-                Commands = [instance.Display("postconf", "-e", $"{parameter} = {value}")],
-            };
-            var overrides = instance.Runner.Run("postconf", instance.Args("-P"));
-            foreach (var line in overrides.StandardOutput.Split('\n').Where(l => l.Contains("/smtpd_relay_restrictions") || l.Contains("/smtpd_recipient_restrictions")))
+                Description = $"wire {restriction} {access.Map} into {access.Parameter} (first, before permit_sasl_authenticated)",
+                Parameter = access.Parameter,
+                OldValue = PendingExplicit(instance, access.Parameter, plan),
+                NewValue = access.NewValue,
+                Commands = [instance.Display("postconf", "-e", $"{access.Parameter} = {access.NewValue}")],
+            });
+        }
+        foreach (var o in access.OverridesMissingCheck)
+        {
+            var current = PendingOverride(instance, o, plan);
+            if (RestrictionLists.Tokens(current.Value).Contains(restriction))
             {
-                // Only lists that let SASL users through need the check (not a content filter's re-injection port).
-                if (!line.Contains(restriction + " ") && line.Contains("permit_sasl_authenticated"))
-                {
-                    step.Warnings.Add($"master.cf overrides a restriction list: {line.Trim()} -- add '{restriction} {type}:{path}' at its start too, or the block does not apply to that service");
-                }
+                continue;
             }
-            plan.Steps.Add(step);
+            var value = access.NewOverrideValue(current);
+            plan.Steps.Add(new PlanStep
+            {
+                Kind = StepKind.ServiceOverride,
+                Instance = instance.ConfigDirectory,
+                Description = $"add {restriction} {access.Map} to master.cf's {o.ServiceName}, whose -o {o.Name} replaces main.cf's",
+                Parameter = o.Key,
+                OldValue = o.Value,
+                NewValue = value,
+                Commands = [instance.Display("postconf", "-P", $"{o.Key}={value}")],
+            });
+        }
+        if (access.ServicesChecked is not null)
+        {
+            plan.Advice.Add($"{restriction}: {access.Coverage()}");
         }
     }
+
+    /// <summary>A service override as an earlier step of this plan leaves it (a second block adds to the first).</summary>
+    private static ServiceParameter PendingOverride(PostfixInstance instance, ServiceParameter o, ContainmentPlan plan) =>
+        plan.Steps.LastOrDefault(s => s.Kind == StepKind.ServiceOverride && s.Instance == instance.ConfigDirectory && s.Parameter == o.Key) is { } earlier
+            ? o with { Value = earlier.NewValue! }
+            : o;
 
     private static void PlanSubmitUsers(PostfixInstance instance, List<int> uids, ContainmentRequest request, ContainmentPlan plan)
     {

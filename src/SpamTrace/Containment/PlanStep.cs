@@ -11,6 +11,8 @@ public enum StepKind
     MapEntry,
     /// <summary>A main.cf parameter set with postconf -e.</summary>
     Postconf,
+    /// <summary>A master.cf service's -o override (Parameter is "service/type/name") set with postconf -P.</summary>
+    ServiceOverride,
     /// <summary><c>spamtrace policy block USER</c> on the running policy service.</summary>
     PolicyBlock,
     /// <summary><c>postfix reload</c> after map and main.cf changes.</summary>

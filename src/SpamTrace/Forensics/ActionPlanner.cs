@@ -1,5 +1,6 @@
 using System.Globalization;
 using SpamTrace.Common;
+using SpamTrace.Containment;
 
 namespace SpamTrace.Forensics;
 
@@ -11,9 +12,12 @@ public static class ActionPlanner
 {
     private const int MaxSendersInFilter = 20;
 
-    public static IReadOnlyList<ActionStep> For(OriginAssessment a) => a.Id.Kind switch
+    /// <summary>The steps for one culprit; logins are blocked as <paramref name="access"/> says (null: Postfix's defaults assumed).</summary>
+    /// <param name="a">The culprit.</param>
+    /// <param name="access">How this server blocks a login, read from its postconf.</param>
+    public static IReadOnlyList<ActionStep> For(OriginAssessment a, AccessCheck? access = null) => a.Id.Kind switch
     {
-        CulpritKind.Sasl => StolenAccount(a),
+        CulpritKind.Sasl => StolenAccount(a, access ?? AccessCheck.Assumed()),
         CulpritKind.Local => LocalSender(a),
         CulpritKind.Relay => Relay(a),
         CulpritKind.Bounce => Backscatter(a),
@@ -21,18 +25,19 @@ public static class ActionPlanner
         _ => [new ActionStep("Find the origin", null, "The log starts after these messages were queued; run diagnose on older, rotated logs too (mail.log.1, mail.log.2.gz).")],
     };
 
-    private static List<ActionStep> StolenAccount(OriginAssessment a)
+    private static List<ActionStep> StolenAccount(OriginAssessment a, AccessCheck access)
     {
         var user = a.Id.Key;
         var q = ShellQuote.Quote(user);
         var steps = new List<ActionStep>();
         if (ShellQuote.IsSafeMapKey(user))
         {
-            steps.Add(new("Block the login now (check_sasl_access)",
-                $"printf '%s REJECT account blocked: sending spam\\n' {q} >> /etc/postfix/sasl_access && postmap hash:/etc/postfix/sasl_access",
-                "Needs check_sasl_access in smtpd_sender_restrictions once (next step); submission's -o overrides in master.cf need it too."));
-            steps.Add(new("Enable the map (once; skip if `postconf smtpd_sender_restrictions` already shows it)",
-                "postconf -e \"smtpd_sender_restrictions = check_sasl_access hash:/etc/postfix/sasl_access, $(postconf -hx smtpd_sender_restrictions)\" && postfix reload"));
+            // The same map, list and master.cf coverage as `spamtrace contain --sasl-user` (AccessCheck).
+            var commands = access.BlockCommands(user, "REJECT account blocked: sending spam");
+            for (var i = 0; i < commands.Count; i++)
+            {
+                steps.Add(new(commands[i].Title, commands[i].Command, i == 0 ? access.Coverage() : null));
+            }
         }
         else
         {
@@ -84,7 +89,8 @@ public static class ActionPlanner
         }
         else
         {
-            steps.Add(new("Stop that user from submitting mail now", "postconf -e \"authorized_submit_users = !$(getent passwd " + ShellQuote.Quote(uid) + " | cut -d: -f1), static:anyone\" && postfix reload",
+            // The "!" stays inside single quotes: in double quotes interactive bash expands it from its history.
+            steps.Add(new("Stop that user from submitting mail now", "postconf -e 'authorized_submit_users = !'\"$(getent passwd " + ShellQuote.Quote(uid) + " | cut -d: -f1)\"', static:anyone' && postfix reload",
                 "Or for one site only: disable_functions = mail in that site's PHP-FPM pool, then reload php-fpm."));
         }
         steps.Add(PurgeBySender(a, $"spamtrace contain --uid {ShellQuote.Quote(uid)}"));

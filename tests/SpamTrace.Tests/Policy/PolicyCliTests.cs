@@ -48,7 +48,7 @@ public sealed class PolicyCliTests : IDisposable
         Assert.Contains("policy.example.json: ok", stdout);
         (exit, _, var stderr) = Run("policy", "check", "-c", Path.Combine(_dir, "missing.json"));
         Assert.Equal(2, exit);
-        Assert.Contains("missing.json: cannot read", stderr);
+        Assert.Contains($"no policy config at {Path.Combine(_dir, "missing.json")}: see README#policy-service, or -c FILE", stderr);
     }
 
     [Fact]

@@ -41,7 +41,47 @@ public class DiagnoseHtmlChromiumTests(ITestOutputHelper output)
             o.OnChain(f.Sasl(Start.AddSeconds(i * 7), ScriptLogin, $"198.51.100.{i + 1}", $"s{i}@forged{i}.example", [$"a{i}@gmail.com", $"b{i}@yahoo.com"],
                 DeliveryStatus.Deferred, "4.7.1", "host mta5.am0.yahoodns.net[98.136.96.76] said: 421 4.7.1 [TS03] All messages from [192.0.2.10] will be permanently deferred"));
         }
-        return new DiagnoseRun(DiagnoseService.Finish(o, null), null, null);
+        return new DiagnoseRun(DiagnoseService.Finish(o, null), null, null) { Server = "mx1.example.org", GeneratedUtc = new DateTime(2026, 3, 3, 7, 15, 0, DateTimeKind.Utc) };
+    }
+
+    [Fact]
+    public void The_page_names_server_window_generation_time_and_version_and_shows_who_blocks_us_right_after_the_verdict()
+    {
+        var run = InjectionRun();
+        var html = DiagnoseHtmlWriter.Render(run);
+        var version = typeof(DiagnoseHtmlWriter).Assembly.GetName().Version!.ToString(3);
+        static string T(DateTime? t) => t!.Value.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) + " UTC";
+        var d = run.Diagnosis;
+        Assert.Contains($"<title>spamtrace diagnose: mx1.example.org, {T(d.FirstSeenUtc)} to {T(d.LastSeenUtc)}</title>", html, StringComparison.Ordinal);
+        Assert.Contains($"Log window {T(d.FirstSeenUtc)} to {T(d.LastSeenUtc)}", html, StringComparison.Ordinal);
+        Assert.Contains("<h1 id=\"server\">spamtrace diagnose: mx1.example.org</h1>", html, StringComparison.Ordinal);
+        Assert.Contains($"Generated 2026-03-03 07:15 UTC by spamtrace {version}.", html, StringComparison.Ordinal);
+        var verdict = html.IndexOf("id=\"verdict\"", StringComparison.Ordinal);
+        var blocks = html.IndexOf("<h2 id=\"who-blocks-us\"", StringComparison.Ordinal);
+        Assert.True(verdict > 0 && blocks > verdict, "no Who blocks us after the verdict");
+        var between = html[verdict..blocks];
+        Assert.DoesNotContain("<h2", between, StringComparison.Ordinal);
+        // Commands are never broken inside a word: no break-all anywhere, and command blocks do not wrap at all.
+        Assert.DoesNotContain("break-all", html, StringComparison.Ordinal);
+        Assert.Contains("pre.cmd{white-space:pre}", html, StringComparison.Ordinal);
+        Assert.Contains("<pre class=\"cmd\">", html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(60, 10, "recipients per minute", "HH:mm")]
+    [InlineData(3600, 48, "recipients per hour", "MM-dd HH:mm")]
+    [InlineData(86400, 90, "recipients per day", "yyyy-MM-dd")]
+    public void Timeline_axes_are_labelled_with_units_that_follow_the_window(int binSeconds, int bins, string unit, string tickFormat)
+    {
+        var start = new DateTime(2026, 3, 2, 20, 0, 0, DateTimeKind.Utc);
+        var width = TimeSpan.FromSeconds(binSeconds);
+        var svg = SvgTimeline.Render(Enumerable.Range(0, bins).Select(i => (long)(i % 7)).ToArray(), start, width, null, "all outbound recipients");
+        Assert.Contains($">{unit}</text>", svg, StringComparison.Ordinal);
+        Assert.Contains("class=\"x-label\"", svg, StringComparison.Ordinal);
+        Assert.Contains(">time (UTC", svg, StringComparison.Ordinal);
+        Assert.Contains($">{start.ToString(tickFormat, System.Globalization.CultureInfo.InvariantCulture)}</text>", svg, StringComparison.Ordinal);
+        Assert.Contains($">{(start + (width * bins)).ToString(tickFormat, System.Globalization.CultureInfo.InvariantCulture)}</text>", svg, StringComparison.Ordinal);
+        Assert.Contains(">6</text>", svg, StringComparison.Ordinal); // the peak on the y axis
     }
 
     [Fact]
@@ -83,7 +123,11 @@ public class DiagnoseHtmlChromiumTests(ITestOutputHelper output)
             Assert.DoesNotContain("<img", dom, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("data-pwned=\"", dom, StringComparison.Ordinal);
             Assert.DoesNotContain("PWNED</title>", dom, StringComparison.Ordinal);
-            Assert.Contains("<title>spamtrace diagnose</title>", dom, StringComparison.Ordinal);
+            Assert.Contains("<title>spamtrace diagnose: mx1.example.org, ", dom, StringComparison.Ordinal);
+            Assert.Contains("id=\"who-blocks-us\"", dom, StringComparison.Ordinal);
+            Assert.Contains("recipients per ", dom, StringComparison.Ordinal);
+            Assert.Contains("time (UTC", dom, StringComparison.Ordinal);
+            Assert.True(dom.IndexOf("id=\"who-blocks-us\"", StringComparison.Ordinal) < dom.IndexOf("class=\"culprit\"", StringComparison.Ordinal), "Who blocks us is not before the culprits");
 
             var png = Path.Combine(dir.FullName, "report.png");
             RunChromium(chromium!, dir.FullName, $"--screenshot={png}", "--window-size=1100,1400", new Uri(page).AbsoluteUri);

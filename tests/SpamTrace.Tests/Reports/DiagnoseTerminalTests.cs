@@ -33,4 +33,34 @@ public class DiagnoseTerminalTests
         Assert.DoesNotContain('\u0007', text);
         Assert.Contains(@"eve\x1b]0;owned\x07\x1b[2J[red]x[/]", text);
     }
+
+    [Fact]
+    public void The_verdict_fits_one_80_by_24_screen_before_the_details_however_many_culprits()
+    {
+        var f = new ChainFactory();
+        var o = new DiagnoseObserver(UidNames.None);
+        var start = new DateTime(2026, 3, 2, 20, 0, 0, DateTimeKind.Utc);
+        for (var c = 0; c < 9; c++)
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                var to = Enumerable.Range(0, 5).Select(k => $"v{i}x{k}@d{c}x{i}x{k}.example").ToList();
+                o.OnChain(f.Relay(start.AddSeconds((i * 5) + c), $"192.0.2.{70 + c}", "x@spam.example", to, DeliveryStatus.Bounced, "5.1.1", "550 5.1.1 User unknown"));
+            }
+        }
+        var run = new DiagnoseRun(DiagnoseService.Finish(o, null), null, null);
+        Assert.True(run.Diagnosis.Culprits.Count() > 5, "the fixture must accuse more culprits than the verdict lists");
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(writer) });
+        console.Profile.Width = 80;
+
+        new DiagnoseTerminalRenderer(console).Render(run);
+
+        var lines = writer.ToString().Split('\n');
+        var details = Array.FindIndex(lines, l => l.StartsWith("── 1. ", StringComparison.Ordinal));
+        Assert.True(details > 0, "no details section");
+        Assert.True(details <= 24, $"the verdict takes {details} lines at 80 columns:\n{string.Join("\n", lines.Take(details))}");
+        Assert.Contains(lines.Take(details), l => l.Contains($"… and {run.Diagnosis.Culprits.Count() - 5} more", StringComparison.Ordinal));
+        Assert.Contains(lines.Skip(details), l => l.StartsWith("rule: ", StringComparison.Ordinal));
+    }
 }

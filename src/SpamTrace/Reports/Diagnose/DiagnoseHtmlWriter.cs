@@ -17,7 +17,8 @@ public static class DiagnoseHtmlWriter
         .spam{background:#fdecea;border:1px solid #c0392b}.clean{background:#eafaf1;border:1px solid #27ae60}
         table{border-collapse:collapse;width:100%;margin:.5em 0}td,th{border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top;font-size:.92em}
         th{background:#f0f0f0}code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
-        pre{background:#f6f7f9;padding:.5em;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
+        pre{background:#f6f7f9;padding:.5em;overflow-x:auto;white-space:pre-wrap;overflow-wrap:normal;word-break:normal}
+        pre.cmd{white-space:pre}
         .culprit{border:1px solid #ddd;border-left:5px solid #c0392b;padding:.5em 1em;margin:1em 0}
         .muted{color:#666}.pts{text-align:right;white-space:nowrap}
         """;
@@ -28,9 +29,13 @@ public static class DiagnoseHtmlWriter
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
         sb.Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">");
-        sb.Append("<title>spamtrace diagnose</title><style>").Append(Css).Append("</style></head><body>");
-        sb.Append("<h1>spamtrace diagnose</h1>");
-        sb.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Log window {T(d.FirstSeenUtc)} to {T(d.LastSeenUtc)}; {d.Chains} messages, {d.OutboundMessages} outbound to {d.RemoteRecipients} remote recipients.</p>");
+        var server = run.Server ?? "unknown server";
+        var window = $"{T(d.FirstSeenUtc)} to {T(d.LastSeenUtc)}";
+        var generated = T(run.GeneratedUtc ?? DateTime.UtcNow);
+        var version = typeof(DiagnoseHtmlWriter).Assembly.GetName().Version?.ToString(3) ?? "?";
+        sb.Append("<title>").Append(Html.E($"spamtrace diagnose: {server}, {window}")).Append("</title><style>").Append(Css).Append("</style></head><body>");
+        sb.Append("<h1 id=\"server\">spamtrace diagnose: ").Append(Html.E(server)).Append("</h1>");
+        sb.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\" id=\"window\">Log window {window}; {d.Chains} messages, {d.OutboundMessages} outbound to {d.RemoteRecipients} remote recipients. Generated {generated} by spamtrace {Html.E(version)}.</p>");
         sb.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">{Html.E(Detector.CulpritRule)}</p>");
         if (run.SourceNote is { } note)
         {
@@ -52,17 +57,9 @@ public static class DiagnoseHtmlWriter
             sb.Append("</ul></div>");
         }
 
-        sb.Append("<h2>Outbound volume</h2>");
-        sb.Append(SvgTimeline.Render(d.OutboundTimeline, d.TimelineStartUtc, d.TimelineBin, d.BurstStartUtc, "all outbound recipients"));
-
-        foreach (var c in culprits)
-        {
-            Culprit(sb, d, c);
-        }
-
         if (d.Providers.Count > 0)
         {
-            sb.Append("<h2>Who blocks us</h2><table><tr><th>provider</th><th>class</th><th>rules</th><th>refusals</th><th>share of outbound</th><th>since</th><th>next step</th></tr>");
+            sb.Append("<h2 id=\"who-blocks-us\">Who blocks us</h2><table><tr><th>provider</th><th>class</th><th>rules</th><th>refusals</th><th>share of outbound</th><th>since</th><th>next step</th></tr>");
             foreach (var p in d.Providers)
             {
                 var link = p.Link is null ? "" : $"<br><span class=\"muted\">{Html.E(p.Link)}</span>";
@@ -74,6 +71,14 @@ public static class DiagnoseHtmlWriter
             {
                 sb.Append("<p class=\"muted\">").Append(Html.E(p.Provider)).Append(" said:</p><pre>").Append(Html.E(p.ExampleReply)).Append("</pre>");
             }
+        }
+
+        sb.Append("<h2>Outbound volume</h2>");
+        sb.Append(SvgTimeline.Render(d.OutboundTimeline, d.TimelineStartUtc, d.TimelineBin, d.BurstStartUtc, "all outbound recipients"));
+
+        foreach (var c in culprits)
+        {
+            Culprit(sb, d, c);
         }
 
         sb.Append("<h2>All origins of outbound mail</h2><table id=\"origins\"><tr><th>origin</th><th>score</th><th>messages</th><th>recipients</th><th>deferred</th><th>bounced</th><th>IPs</th><th>senders</th><th>first seen</th></tr>");
@@ -135,7 +140,7 @@ public static class DiagnoseHtmlWriter
             sb.Append("<li>").Append(Html.E(step.Title));
             if (step.Command is not null)
             {
-                sb.Append("<pre>").Append(Html.E(step.Command)).Append("</pre>");
+                sb.Append("<pre class=\"cmd\">").Append(Html.E(step.Command)).Append("</pre>");
             }
             if (step.Note is not null)
             {

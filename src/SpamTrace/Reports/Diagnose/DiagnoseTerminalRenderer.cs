@@ -8,6 +8,7 @@ namespace SpamTrace.Reports.Diagnose;
 public sealed class DiagnoseTerminalRenderer(IAnsiConsole console)
 {
     private static readonly char[] Blocks = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    private const int MaxVerdictLines = 5;
 
     public void Render(DiagnoseRun run)
     {
@@ -19,7 +20,12 @@ public sealed class DiagnoseTerminalRenderer(IAnsiConsole console)
         }
         else
         {
-            var lines = culprits.Select(c => $"[bold]{E(c.Label)}[/]: {E(c.Verdict)}, since {T(c.SinceUtc)}, {c.Stats.ExternalRecipients} recipients (score {c.Score})");
+            // The verdict fits one 80x24 screen: the first culprits, then a count; the details follow.
+            var lines = culprits.Take(MaxVerdictLines).Select(c => $"[bold]{E(c.Label)}[/]: {E(c.Verdict)}, since {T(c.SinceUtc)}, {c.Stats.ExternalRecipients} recipients (score {c.Score})").ToList();
+            if (culprits.Count > MaxVerdictLines)
+            {
+                lines.Add($"… and {culprits.Count - MaxVerdictLines} more: each is detailed below");
+            }
             var header = $"[red bold]OUTBOUND SPAM: {culprits.Count} culprit{(culprits.Count > 1 ? "s" : "")}[/]";
             console.Write(new Panel(new Markup(header + "\n" + string.Join("\n", lines))) { Border = BoxBorder.Heavy, BorderStyle = new Style(Color.Red) });
         }
@@ -34,7 +40,6 @@ public sealed class DiagnoseTerminalRenderer(IAnsiConsole console)
             var own = string.Join(", ", d.OwnDomains.Keys.Order(StringComparer.Ordinal).Take(8)) + (d.OwnDomains.Count > 8 ? $" … ({d.OwnDomains.Count})" : "");
             console.MarkupLine($"[dim]our domains ({E(d.ServerSource ?? "learned from the log")}): {E(own)}; mail to them is inbound ({d.InboundMessages} messages from origins that wrote only to them)[/]");
         }
-        console.MarkupLine($"[dim]rule: {E(Detector.CulpritRule)}[/]");
 
         var i = 0;
         foreach (var c in culprits)
@@ -67,7 +72,7 @@ public sealed class DiagnoseTerminalRenderer(IAnsiConsole console)
                 console.MarkupLine($"   {n}. {E(step.Title)}");
                 if (step.Command is not null)
                 {
-                    console.MarkupLine($"      [cyan]{E(step.Command)}[/]");
+                    CodeLine.Write(console, step.Command, "      ", new Style(Color.Aqua));
                 }
                 if (step.Note is not null)
                 {
@@ -105,6 +110,7 @@ public sealed class DiagnoseTerminalRenderer(IAnsiConsole console)
             }
             console.Write(table);
         }
+        console.MarkupLine($"[dim]rule: {E(Detector.CulpritRule)}[/]");
         foreach (var remark in d.Notes)
         {
             console.MarkupLine($"[dim]note: {E(remark)}[/]");
