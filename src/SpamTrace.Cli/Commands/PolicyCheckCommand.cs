@@ -45,6 +45,10 @@ public sealed class PolicyCheckCommand : Command<PolicySettings>
             : "containment: off");
         AnsiConsole.WriteLine($"exemptions: {config.Exempt.Count}; sender login map: {config.SenderLoginMap ?? "none"}");
         AnsiConsole.WriteLine(SpamTrace.Reports.TerminalText.Escape(SpamTrace.Policy.Greylisting.GreylistSetup.Describe(config.Greylist)));
+        foreach (var warning in ListenerExposure.Warnings(config))
+        {
+            Console.Error.WriteLine($"spamtrace: warning: {warning}");
+        }
         AnsiConsole.WriteLine($"{settings.Config}: ok");
         return ExitCodes.Ok;
     }

@@ -166,6 +166,10 @@ public static class Detector
         };
         diagnosis.Notes.AddRange(o.Server.Notes);
         diagnosis.Notes.AddRange(domains.Notes);
+        if (o.Greylisting.Note() is { } greylisting)
+        {
+            diagnosis.Notes.Add(greylisting);
+        }
         if (hasTime && last - first < TimeSpan.FromHours(2))
         {
             diagnosis.Notes.Add($"The log covers {Human(last - first)}: too short to compare each origin with its own baseline; judged on its behaviour only.");

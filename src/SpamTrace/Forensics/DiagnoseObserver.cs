@@ -22,6 +22,7 @@ public sealed class DiagnoseObserver(UidNames uids, ServerFacts? server = null) 
     public Dictionary<string, LoginFailures> AuthFailuresByLogin { get; } = new(StringComparer.OrdinalIgnoreCase);
     /// <summary>Domains named in "Relay access denied" refusals: the server itself says they are not ours.</summary>
     public BoundedSet ForeignDomains { get; } = new(10_000);
+    public GreylistDeferrals Greylisting { get; } = new();
     private const int KeyCap = 100_000;
     private readonly DomainInterner _domains = new();
     /// <summary>The provider behind each relay host seen lately ("mta5.am0.yahoodns.net[...]:25" -> Yahoo): a big provider's relays repeat.</summary>
@@ -391,7 +392,7 @@ public sealed class DiagnoseObserver(UidNames uids, ServerFacts? server = null) 
                 }
                 break;
             // Postfix writes these reasons in this case, always: ordinal search is several times faster than ignoring case.
-            case SessionEventKind.Reject when e.Text is { } text:
+            case SessionEventKind.Reject when e.Text is { } text && !Greylisting.TryAdd(e):
                 if (text.Contains("Relay access denied", StringComparison.Ordinal))
                 {
                     RelayDenied++;

@@ -59,8 +59,9 @@ public sealed class PolicyServeProcessTests : IDisposable
         var stderr = process.StandardError.ReadToEndAsync();
         try
         {
+            // Start-up of a fresh process takes seconds on a loaded two-core machine: up to 60 s before the first connection.
             Socket? socket = null;
-            for (var i = 0; i < 100 && socket is null; i++)
+            for (var i = 0; i < 600 && socket is null && !process.HasExited; i++)
             {
                 try
                 {

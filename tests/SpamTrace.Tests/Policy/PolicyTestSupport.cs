@@ -35,7 +35,9 @@ internal sealed class RecordingNotifier : IIncidentNotifier
 
 internal static class PolicyTestSupport
 {
-    public static PolicyConfig Config(string json, string file = "test.json") => PolicyConfigLoader.Parse(Encoding.UTF8.GetBytes(json), file);
+    /// <summary>The config as the loader reads it on a host without Postfix (the default listener is loopback TCP).</summary>
+    public static PolicyConfig Config(string json, string file = "test.json", string postfixPrivateDir = "/nonexistent/postfix/private") =>
+        PolicyConfigLoader.Parse(Encoding.UTF8.GetBytes(json), file, postfixPrivateDir);
 
     public static PolicyEngine Engine(PolicyConfig config, IPolicyStore store, TimeProvider? time = null, IIncidentNotifier? notifier = null) =>
         new(config, store, notifier ?? new RecordingNotifier(), new PolicyMetrics(), NullLogger.Instance, time);

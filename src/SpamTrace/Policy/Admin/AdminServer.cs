@@ -79,11 +79,11 @@ internal sealed class AdminServer(PolicyEngine engine, Socket listener, ILogger 
             case "GREYLIST" when engine.Greylist is { } greylist && argument.StartsWith("EXPLAIN ", StringComparison.OrdinalIgnoreCase):
                 return Greylisting.GreylistJson.Serialize(await Greylisting.GreylistExplainer.ExplainAsync(argument[8..], engine.Config, greylist.Store, greylist.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false));
             case "BLOCK" when argument.Length > 0:
-                logger.LogWarning("admin: block {User}", argument);
+                logger.LogWarning("admin: block {User}", LogValue.Of(argument));
                 return AdminProtocol.Serialize(await AdminOperations.BlockAsync(engine.Store, argument,
                     async incident => await engine.ContainAndNotifyAsync(incident, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));
             case "RELEASE" when argument.Length > 0:
-                logger.LogWarning("admin: release {User}", argument);
+                logger.LogWarning("admin: release {User}", LogValue.Of(argument));
                 return AdminProtocol.Serialize(await AdminOperations.ReleaseAsync(engine.Store, argument, cancellationToken).ConfigureAwait(false));
             default:
                 return AdminProtocol.Serialize(new AdminResult { Message = "unknown admin command (STATUS [N], BLOCK user, RELEASE user)" });

@@ -21,6 +21,22 @@ public static class GreylistSetup
         return greylister;
     }
 
+    /// <summary>
+    /// Applies what the greylister holds outside the config on SIGHUP: the SPF resolver's DNS server and the embedded
+    /// store's cap. Timers, mode, text and whitelists need nothing here: each decision reads the engine's current config.
+    /// </summary>
+    public static void Reload(Greylister greylister, GreylistConfig old, GreylistConfig fresh, ILogger logger, Func<string?, IGreylistPoolResolver>? pools = null)
+    {
+        if (fresh.SpfDns != old.SpfDns)
+        {
+            greylister.Pools = (pools ?? (dns => SpfPoolResolver.Create(dns, logger)))(fresh.SpfDns);
+        }
+        if (greylister.Store is EmbeddedGreylistStore embedded && fresh.MaxTriplets != old.MaxTriplets)
+        {
+            embedded.MaxTriplets = fresh.MaxTriplets;
+        }
+    }
+
     private static string SweptMetric(IGreylistStore store) => store is EmbeddedGreylistStore embedded
         ? $"# HELP spamtrace_greylist_swept_total Never-passed triplets removed by the embedded store's sweep.\n# TYPE spamtrace_greylist_swept_total counter\nspamtrace_greylist_swept_total {embedded.Swept}\n"
         : "";

@@ -16,7 +16,7 @@ namespace SpamTrace.Policy.Greylisting;
 public sealed class Greylister
 {
     private readonly IGreylistStore _store;
-    private readonly IGreylistPoolResolver? _pools;
+    private volatile IGreylistPoolResolver? _pools;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private long _lastStoreErrorLog;
@@ -30,6 +30,13 @@ public sealed class Greylister
     }
 
     public IGreylistStore Store => _store;
+
+    /// <summary>The SPF pool resolver; replaced on SIGHUP when the DNS server setting changes.</summary>
+    public IGreylistPoolResolver? Pools
+    {
+        get => _pools;
+        set => _pools = value;
+    }
 
     public GreylistMetrics Metrics { get; } = new();
 
@@ -83,9 +90,9 @@ public sealed class Greylister
         var subnetKey = $"{network}/{sender}/{recipient}".ToLowerInvariant();
         var query = new GreylistQuery { Key = subnetKey, ClientAddress = clientText, Now = _time.GetUtcNow().ToUnixTimeSeconds(), Settings = g.Settings };
         string? pool = null;
-        if (g.SpfPools && _pools is not null && KeyValues.Domain(request.Sender) is { } senderDomain)
+        if (g.SpfPools && _pools is { } pools && KeyValues.Domain(request.Sender) is { } senderDomain)
         {
-            pool = await _pools.PoolAsync(senderDomain, client, g.SpfTimeout, cancellationToken).ConfigureAwait(false);
+            pool = await pools.PoolAsync(senderDomain, client, g.SpfTimeout, cancellationToken).ConfigureAwait(false);
             if (pool is not null)
             {
                 query.Key = $"spf:{pool}/{sender}/{recipient}".ToLowerInvariant();
@@ -170,7 +177,8 @@ public sealed class Greylister
             detail += "; client now auto-whitelisted";
         }
         _logger.LogInformation("greylist {Result} client={Client} ({Name}) sender={Sender} recipient={Recipient} triplet={Triplet} age={Age}s queue={Queue}: {Detail}",
-            result, request.ClientAddress, request.ClientName ?? "unknown", request.Sender ?? "<>", request.Recipient ?? "-", key, age, request.QueueId ?? "-", detail);
+            result, LogValue.Of(request.ClientAddress), LogValue.Of(request.ClientName, "unknown"), LogValue.Of(request.Sender, "<>"), LogValue.Of(request.Recipient),
+            LogValue.Of(key), age, LogValue.Of(request.QueueId), detail);
     }
 
     private void LogPass(GreylistConfig g, PolicyRequest request, string reason, string entry)
@@ -178,7 +186,7 @@ public sealed class Greylister
         if (g.LogPasses && _logger.IsEnabled(LogLevel.Information))
         {
             _logger.LogInformation("greylist whitelisted client={Client} ({Name}) sender={Sender} recipient={Recipient}: {Reason} {Entry}",
-                request.ClientAddress, request.ClientName ?? "unknown", request.Sender ?? "<>", request.Recipient ?? "-", reason, entry);
+                LogValue.Of(request.ClientAddress), LogValue.Of(request.ClientName, "unknown"), LogValue.Of(request.Sender, "<>"), LogValue.Of(request.Recipient), reason, LogValue.Of(entry));
         }
     }
 }

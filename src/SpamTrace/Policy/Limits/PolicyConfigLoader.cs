@@ -15,11 +15,13 @@ public sealed partial class PolicyConfigLoader
     private readonly string _file;
     private readonly JsonLineMap _lines;
     private readonly List<string> _errors = [];
+    private readonly string _postfixPrivateDir;
 
-    private PolicyConfigLoader(string file, JsonLineMap lines)
+    private PolicyConfigLoader(string file, JsonLineMap lines, string postfixPrivateDir)
     {
         _file = file;
         _lines = lines;
+        _postfixPrivateDir = postfixPrivateDir;
     }
 
     public static PolicyConfig Load(string path)
@@ -36,7 +38,11 @@ public sealed partial class PolicyConfigLoader
         return Parse(bytes, path);
     }
 
-    public static PolicyConfig Parse(byte[] utf8, string file)
+    /// <summary>Reads a config from its bytes; <paramref name="file"/> names it in errors.</summary>
+    /// <param name="utf8">The file's content.</param>
+    /// <param name="file">The path errors name.</param>
+    /// <param name="postfixPrivateDir">Where the default unix socket goes when it exists (<see cref="ListenerDefaults"/>).</param>
+    public static PolicyConfig Parse(byte[] utf8, string file, string postfixPrivateDir = ListenerDefaults.PostfixPrivateDir)
     {
         JsonDocument document;
         JsonLineMap lines;
@@ -53,7 +59,7 @@ public sealed partial class PolicyConfigLoader
         }
         using (document)
         {
-            var loader = new PolicyConfigLoader(file, lines);
+            var loader = new PolicyConfigLoader(file, lines, postfixPrivateDir);
             var config = loader.Read(document.RootElement, file);
             if (loader._errors.Count > 0)
             {
@@ -128,7 +134,7 @@ public sealed partial class PolicyConfigLoader
         {
             CheckEndpoint(metrics, "listen.metrics");
         }
-        var unix = OptionalString(listen, "listen.unix");
+        var (unix, listenTcp) = ListenerDefaults.Choose(OptionalString(listen, "listen.unix"), tcp, _postfixPrivateDir);
         var senderMap = OptionalString(root, "senderLoginMap");
         if (senderMap is not null)
         {
@@ -143,7 +149,7 @@ public sealed partial class PolicyConfigLoader
             SourcePath = file,
             UnixSocket = unix,
             UnixSocketMode = mode,
-            Tcp = tcp ?? (unix is null ? "127.0.0.1:10040" : null),
+            Tcp = listenTcp,
             AdminSocket = OptionalString(listen, "listen.admin"),
             Metrics = metrics,
             MaxLineBytes = Int(listen, "listen.maxLineBytes", 8192, 256, 1 << 20),

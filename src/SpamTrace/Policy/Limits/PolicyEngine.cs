@@ -211,7 +211,7 @@ public sealed class PolicyEngine
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             _metrics.StoreError();
-            _logger.LogWarning("could not record held message {QueueId} of {User}: {Error}", request.QueueId, user, ex.Message);
+            _logger.LogWarning("could not record held message {QueueId} of {User}: {Error}", LogValue.Of(request.QueueId), LogValue.Of(user), ex.Message);
         }
     }
 
@@ -248,13 +248,13 @@ public sealed class PolicyEngine
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            _logger.LogWarning("could not read the client IPs of {User} for the incident: {Error}", user, ex.Message);
+            _logger.LogWarning("could not read the client IPs of {User} for the incident: {Error}", LogValue.Of(user), ex.Message);
         }
         var evidence = string.Join("\n",
             $"rule: {reason}",
             $"distinct client IPs: {result.DistinctIps}, networks: {result.DistinctNetworks}, limit hits: {result.LimitHits}",
             string.Create(CultureInfo.InvariantCulture, $"messages in the last hour: {result.HourMessages}, usual per hour: {(result.BaselinePerHour < 0 ? "unknown (less than a day of history)" : result.BaselinePerHour.ToString("0.#", CultureInfo.InvariantCulture))}"),
-            $"last request: state={request.State} sender={request.Sender ?? "<>"} recipient={request.Recipient ?? "-"} client={request.ClientAddress ?? "-"} ({request.ClientName ?? "-"}) helo={request.HeloName ?? "-"}",
+            $"last request: state={request.State} sender={LogValue.Of(request.Sender, "<>")} recipient={LogValue.Of(request.Recipient)} client={LogValue.Of(request.ClientAddress)} ({LogValue.Of(request.ClientName)}) helo={LogValue.Of(request.HeloName)}",
             $"client IPs (most recent first): {string.Join(", ", ips.Take(50))}{(ips.Count > 50 ? $" and {ips.Count - 50} more" : "")}");
         var incident = new Incident { User = user, At = now, Reason = reason[..reason.IndexOf(':')], Evidence = evidence };
         await ContainAndNotifyAsync(incident, cancellationToken).ConfigureAwait(false);
@@ -269,7 +269,7 @@ public sealed class PolicyEngine
         }
         _metrics.Contained();
         _logger.LogWarning("contained {User} (incident {Id}, {Reason}); answering {Action} until `spamtrace policy release`.\n{Evidence}",
-            incident.User, incident.Id, incident.Reason, _config.Containment.Action.Text, incident.Evidence);
+            LogValue.Of(incident.User), incident.Id, incident.Reason, _config.Containment.Action.Text, incident.Evidence);
         _ = Task.Run(async () =>
         {
             try
@@ -306,7 +306,7 @@ public sealed class PolicyEngine
                 if (await _notifier.NotifyAsync(incident, _config.Notify, cancellationToken).ConfigureAwait(false))
                 {
                     await _store.MarkNotifiedAsync(incident.Id, cancellationToken).ConfigureAwait(false);
-                    _logger.LogInformation("notified incident {Id} ({User}) that was pending", incident.Id, incident.User);
+                    _logger.LogInformation("notified incident {Id} ({User}) that was pending", incident.Id, LogValue.Of(incident.User));
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -317,12 +317,44 @@ public sealed class PolicyEngine
         }
     }
 
+    /// <summary>
+    /// <see cref="RetryPendingNotificationsAsync"/> until the store answers: a store that is down at start (Redis not up
+    /// yet) must not cost the incidents waiting to be notified. Waits <paramref name="firstDelay"/>, doubling up to
+    /// <paramref name="maxDelay"/>, between attempts; logs the first failure and then every tenth.
+    /// </summary>
+    public async Task RetryPendingNotificationsUntilReadAsync(TimeSpan firstDelay, TimeSpan maxDelay, CancellationToken cancellationToken)
+    {
+        var delay = firstDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RetryPendingNotificationsAsync(cancellationToken).ConfigureAwait(false);
+                if (attempt > 1)
+                {
+                    _logger.LogInformation("pending incidents read after {Attempts} attempts", attempt);
+                }
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                if (attempt % 10 == 1)
+                {
+                    _logger.LogError("reading pending incidents failed ({Error}); retrying every {Delay} s at most until the store answers",
+                        ex.Message, (long)maxDelay.TotalSeconds);
+                }
+            }
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maxDelay.Ticks));
+        }
+    }
+
     private void Log(LogLevel level, PolicyRequest request, PolicyAction action, string why)
     {
         if (_logger.IsEnabled(level))
         {
             _logger.Log(level, "{Action} user={User} sender={Sender} client={Client} state={State} queue={Queue}: {Why}",
-                action.Verb, request.SaslUsername ?? "-", request.Sender ?? "<>", request.ClientAddress ?? "-", request.State, request.QueueId ?? "-", why);
+                action.Verb, LogValue.Of(request.SaslUsername), LogValue.Of(request.Sender, "<>"), LogValue.Of(request.ClientAddress), request.State, LogValue.Of(request.QueueId), LogValue.Of(why));
         }
     }
 }

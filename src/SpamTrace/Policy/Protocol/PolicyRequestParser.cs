@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Text;
+using SpamTrace.Common;
 
 namespace SpamTrace.Policy.Protocol;
 
@@ -168,7 +168,8 @@ public sealed class PolicyRequestParser(int maxLineBytes = PolicyRequestParser.D
         }
     }
 
-    private static string? Text(ReadOnlySpan<byte> value) => value.IsEmpty ? null : Encoding.UTF8.GetString(value);
+    // Keys (user, sender) must not collide: invalid UTF-8 keeps its bytes, escaped.
+    private static string? Text(ReadOnlySpan<byte> value) => value.IsEmpty ? null : Utf8Text.Decode(value);
 
     private static ProtocolState ParseState(ReadOnlySpan<byte> value) => value switch
     {

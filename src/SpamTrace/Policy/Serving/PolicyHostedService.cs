@@ -13,7 +13,7 @@ namespace SpamTrace.Policy.Serving;
 
 /// <summary>
 /// Runs the policy server under the generic host (foreground or systemd Type=notify). SIGHUP re-reads the config file
-/// and swaps limits, exemptions, containment and notification settings in place: open connections stay open.
+/// and swaps limits, exemptions, containment, notification and greylist settings in place: open connections stay open.
 /// Listen addresses and the store type are read at start only.
 /// </summary>
 public sealed class PolicyHostedService(PolicyConfig config, ILoggerFactory loggerFactory) : IHostedService, IDisposable
@@ -34,17 +34,17 @@ public sealed class PolicyHostedService(PolicyConfig config, ILoggerFactory logg
         var engine = new PolicyEngine(config, _store, new IncidentNotifier(), new PolicyMetrics(), _logger);
         _greylistStore = await GreylistStoreFactory.CreateAsync(config, _logger).ConfigureAwait(false);
         GreylistSetup.Attach(engine, _greylistStore, config, _logger);
+        foreach (var warning in ListenerExposure.Warnings(config))
+        {
+            _logger.LogWarning("{Warning}", warning);
+        }
         _server = new PolicyServer(engine, _logger);
         _server.Start();
         _pendingNotifications = Task.Run(async () =>
         {
             try
             {
-                await engine.RetryPendingNotificationsAsync(_stopping.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                _logger.LogError("reading pending incidents failed: {Error}", ex.Message);
+                await engine.RetryPendingNotificationsUntilReadAsync(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5), _stopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -79,6 +79,10 @@ public sealed class PolicyHostedService(PolicyConfig config, ILoggerFactory logg
                 _logger.LogWarning("SIGHUP: listen addresses and the store are read at start only; restart the service to change them");
             }
             engine.Reload(fresh);
+            if (engine.Greylist is { } greylister)
+            {
+                GreylistSetup.Reload(greylister, old.Greylist, fresh.Greylist, _logger);
+            }
             _logger.LogInformation("SIGHUP: reloaded {Path}: {Limits} limits, {Exempt} exemptions, {Greylist}", config.SourcePath, fresh.Limits.Count, fresh.Exempt.Count, GreylistSetup.Describe(fresh.Greylist));
         }
         catch (PolicyConfigException ex)

@@ -21,7 +21,7 @@ public sealed class EmbeddedGreylistStore : IGreylistStore
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
-    private readonly int _shardCap;
+    private volatile int _shardCap;
     private GreylistSettings _settings = new GreylistConfig().Settings;
     private long _expired;
     private long _evicted;
@@ -69,6 +69,13 @@ public sealed class EmbeddedGreylistStore : IGreylistStore
             _seed = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
         }
         _loop = Task.Run(() => LoopAsync(flushInterval ?? TimeSpan.FromSeconds(2)));
+    }
+
+    /// <summary>The cap on triplets held; a lower cap applies as new triplets arrive (SIGHUP sets it).</summary>
+    public int MaxTriplets
+    {
+        get => _shardCap * ShardCount;
+        set => _shardCap = Math.Max(16, value / ShardCount);
     }
 
     public long Count => _shards.Sum(s =>
