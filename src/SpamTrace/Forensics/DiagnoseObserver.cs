@@ -455,7 +455,7 @@ public sealed class DiagnoseObserver(UidNames uids, ServerFacts? server = null) 
                 if (!string.IsNullOrEmpty(e.ClientIp))
                 {
                     // Without a name, only the IP tells whose password was guessed: the login it later sends as.
-                    FailuresFrom(e.ClientIp)?.Add(e.TimeUtc, e.Count);
+                    FailuresFrom(e.ClientIp)?.Add(e.TimeUtc, e.Count, e.SaslUser);
                 }
                 break;
             // Postfix writes these reasons in this case, always: ordinal search is several times faster than ignoring case.
