@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Plays a scenario against a running lab, inside its namespace. Prints the manifest path (last line of stdout).
 # Usage: lab/scenario.sh RUN_DIR SCENARIO [--seed N] [options]     (lab/scenario.sh RUN_DIR SCENARIO --help)
-# Scenarios: stolen-password, hacked-script, open-relay, backscatter, legit, queue-states
+# Scenarios: stolen-password, hacked-script, open-relay, backscatter, legit, queue-states, expire, incident
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/lib.sh"

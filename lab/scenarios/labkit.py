@@ -136,6 +136,11 @@ class Lab:
 class Picker:
     """Seeded draws of addresses, IPs and texts, so a scenario replays exactly from its seed."""
 
+    # Receivers refuse nothing: recipients only at domains the accepting sink answers, none that does not exist.
+    refusal_free = False
+    ACCEPTING = ("gmail.com", "mailbox.example", "biz-mail.example", "shop.example", "partner.example",
+                 "clients.example", "news.example")
+
     def __init__(self, seed):
         self.seed = seed
         self.rng = random.Random(seed)
@@ -165,6 +170,9 @@ class Picker:
 
     def external_recipient(self, dead_share=0.1, domains=None):
         domains = domains or (FREEMAIL * 2 + OTHER_DOMAINS)
+        if Picker.refusal_free:
+            domains = tuple(d for d in domains if d in Picker.ACCEPTING) or Picker.ACCEPTING
+            dead_share = 0.0
         local = self.local_part()
         if self.rng.random() < dead_share:
             local = f"{self.rng.choice(('gone', 'nosuchuser', 'olduser'))}.{local}"

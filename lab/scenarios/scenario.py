@@ -259,11 +259,12 @@ def backscatter(lab, args):
     manifest = Manifest(lab, "backscatter", args.seed, params)
     manifest.culprit(kind="backscatter", domain="legacy.example")
     server, port, filtered = listener(lab, args, "open-relay")  # the listener without recipient validation
+    forged_domains = tuple(args.forged_domains.split(",")) if args.forged_domains else FREEMAIL + ("clients.example",)
     tasks = []
     for i in range(args.count):
         ip = clients[i % len(clients)]
         rcpt = f"{pick.local_part()}@legacy.example"
-        forged = pick.external_recipient(dead_share=0.15, domains=FREEMAIL + ("clients.example",))
+        forged = pick.external_recipient(dead_share=0.15, domains=forged_domains)
         mid = pick.message_id(forged.split("@")[1])
         subject = pick.rng.choice(SPAM_SUBJECTS)
         msg = build_message(forged, [rcpt], subject, SPAM_BODY.format(token=i), mid, ("X-Lab-Spam: yes",))
@@ -285,6 +286,29 @@ def backscatter(lab, args):
                            reply=next(iter(res["refused"].values()), res["reply"]))
     parallel(tasks, workers=args.workers)
     return manifest
+
+
+def contact_form(lab, pick, manifest, count, site="www.lab.example", run_as="www-data"):
+    """A site's legitimate contact form: mail() from contact.php to the one fixed address of the shop owner."""
+    path = place_script(lab, site, "contact.php", run_as)
+    pw = pwd.getpwnam(run_as)
+    sender = f"{run_as}@{lab.domain}"
+    jobs = [{"to": "shop-owner@clients.example", "subject": "Contact form: question about an order",
+             "message_id": pick.message_id(site), "from": f"\"{site}\" <{sender}>", "headers": [],
+             "body": f"A visitor asked about order {pick.rng.randint(1000, 9999)}.\n", "rcpts": ["shop-owner@clients.example"]}
+            for _ in range(count)]
+    run_php(lab, path, jobs, run_as)
+    origin = {"kind": "local", "uid": pw.pw_uid, "user": run_as, "script": "contact.php"}
+    for job in jobs:
+        manifest.message("legit", origin, sender, job["rcpts"], job["message_id"], "sendmail", None, lab.filter_on, job["subject"])
+    manifest.legitimate(kind="local", uid=pw.pw_uid, user=run_as, script="contact.php")
+
+
+def incident(lab, args):
+    from incident import incident as play
+    handlers = {"stolen-password": stolen_password, "hacked-script": hacked_script, "open-relay": open_relay,
+                "backscatter": backscatter, "contact-form": contact_form, "www-uid": pwd.getpwnam("www-data").pw_uid}
+    return play(lab, args, handlers)
 
 
 def legit(lab, args):
@@ -424,6 +448,11 @@ def main():
     p = common(sub.add_parser("backscatter", help="mail to unknown users of a domain without validation, bounced"))
     p.add_argument("--ips"); p.add_argument("--ip-count", type=int, default=4)
     p.add_argument("--count", type=int, default=20); p.add_argument("--probes", type=int, default=2)
+    p.add_argument("--forged-domains", help="comma-separated domains of the forged senders (default: free mail and clients.example)")
+    p = common(sub.add_parser("incident", help="randomized: one or two attacks beside ordinary, bulk and roaming senders, after earlier days"))
+    p.add_argument("--kinds", help="comma-separated attacks instead of a draw: " + ",".join(("stolen-password", "hacked-script", "open-relay", "backscatter")))
+    p.add_argument("--refusals", choices=("draw", "none", "some"), default="draw", help="receivers refuse nothing (none), as routed (some), or drawn")
+    p.add_argument("--days", type=int, default=None, help="days of ordinary traffic before the attack day (default: drawn, 0-4)")
     p = common(sub.add_parser("legit", help="ordinary users sending ordinary mail"))
     p.add_argument("--users"); p.add_argument("--user-count", type=int, default=3)
     p.add_argument("--count", type=int, default=3)
@@ -444,7 +473,8 @@ def main():
     print(f"lab: scenario {args.scenario} seed {args.seed}", file=sys.stderr, flush=True)
     started = time.monotonic()
     handler = {"stolen-password": stolen_password, "hacked-script": hacked_script, "open-relay": open_relay,
-               "backscatter": backscatter, "legit": legit, "queue-states": queue_states, "expire": expire}[args.scenario]
+               "backscatter": backscatter, "legit": legit, "queue-states": queue_states, "expire": expire,
+               "incident": incident}[args.scenario]
     manifest = handler(lab, args)
     settled = True if args.no_settle else lab.settle()
     manifest.data["settled"] = settled

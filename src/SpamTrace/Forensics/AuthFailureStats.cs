@@ -1,3 +1,5 @@
+using SpamTrace.Common;
+
 namespace SpamTrace.Forensics;
 
 /// <summary>Failed logins seen from one client IP: count, time span, and when they happened (for "failures before the first success").</summary>
@@ -12,11 +14,14 @@ public sealed class AuthFailureStats
     private long _timedCount;
 
     public long Count { get; private set; }
+    /// <summary>The login names the failures tried (when the log names them): a guesser tries many, a user mistypes its own.</summary>
+    public BoundedSet Logins { get; } = new(64);
     public DateTime FirstUtc { get; private set; } = DateTime.MaxValue;
     public DateTime LastUtc { get; private set; } = DateTime.MinValue;
 
-    public void Add(DateTime utc, int count = 1)
+    public void Add(DateTime utc, int count = 1, string? login = null)
     {
+        Logins.Add(login);
         count = Math.Max(count, 1);
         Count += count;
         if (utc < FirstUtc)

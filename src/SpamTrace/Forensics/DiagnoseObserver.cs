@@ -62,6 +62,24 @@ public sealed class DiagnoseObserver(UidNames uids, ServerFacts? server = null) 
     /// </summary>
     internal int FailedMessagesCap { get; init; } = 200_000;
 
+    /// <summary>The cause named for a notification whose message the log does not show.</summary>
+    public const string UnknownCause = "unknown";
+
+    /// <summary>
+    /// Notifications waiting for their cause, by the cause's "host/queue ID": the origin index of the notices and how
+    /// many recipients they had. Capped: at the cap the oldest wait ends as an unknown cause.
+    /// </summary>
+    private BoundedMap<(int Host, QueueKey QueueId), (int Notices, int Recipients)> _pendingNotices = new(PendingNoticesDefaultCap);
+
+    private const int PendingNoticesDefaultCap = 50_000;
+
+    /// <summary>How many notifications may wait for their cause's chain (a few MB at the default).</summary>
+    internal int PendingNoticesCap
+    {
+        get => _pendingNotices.Cap;
+        init => _pendingNotices = new(value);
+    }
+
     private OriginStats? _lastStats;
     private int _relayOrigins;
 
@@ -146,16 +164,25 @@ public sealed class DiagnoseObserver(UidNames uids, ServerFacts? server = null) 
     {
         if (chain.Origin == OriginKind.Notification)
         {
-            var cause = chain.CausedBy is { } c && _failedMessages.TryGetValue((HostIndex(c.Host), QueueKey.From(c.QueueId)), out var origin) ? _originList[origin].Id.ToString() : "unknown";
-            s.CausedBy.Add(cause, Math.Max(1, failedRecipients));
+            LinkNotification(chain, s, Math.Max(1, failedRecipients));
             return;
+        }
+        var host = HostIndex(chain.Host);
+        var hops = chain.Hops;
+        if (_pendingNotices.Count > 0)
+        {
+            for (var h = 0; h < hops.Count; h++)
+            {
+                if (_pendingNotices.Remove((host, QueueKey.From(hops[h].QueueId)), out var pending))
+                {
+                    _originList[pending.Notices].CausedBy.Add(s.Id.ToString(), pending.Recipients);
+                }
+            }
         }
         if (failedRecipients == 0)
         {
             return;
         }
-        var host = HostIndex(chain.Host);
-        var hops = chain.Hops;
         for (var h = 0; h < hops.Count; h++)
         {
             var key = (host, QueueKey.From(hops[h].QueueId));
@@ -171,6 +198,47 @@ public sealed class DiagnoseObserver(UidNames uids, ServerFacts? server = null) 
             {
                 _failedMessages[key] = s.Index;
             }
+        }
+    }
+
+    /// <summary>
+    /// Credits a notification to the origin of the message it answers. Its chain can finish before the cause's (the
+    /// notice is delivered while the cause still waits for other recipients or its last hop): then it waits, keyed
+    /// by the cause's queue ID, until the cause is judged.
+    /// </summary>
+    private void LinkNotification(MessageChain chain, OriginStats s, int recipients)
+    {
+        if (chain.CausedBy is not { } c)
+        {
+            s.CausedBy.Add(UnknownCause, recipients);
+            return;
+        }
+        var key = (HostIndex(c.Host), QueueKey.From(c.QueueId));
+        if (_failedMessages.TryGetValue(key, out var origin))
+        {
+            s.CausedBy.Add(_originList[origin].Id.ToString(), recipients);
+            return;
+        }
+        var sum = _pendingNotices.TryGetValue(key, out var earlier) && earlier.Notices == s.Index ? earlier.Recipients : 0;
+        if (earlier.Recipients > 0 && earlier.Notices != s.Index)
+        {
+            _originList[earlier.Notices].CausedBy.Add(UnknownCause, earlier.Recipients);
+        }
+        if (_pendingNotices.Set(key, (s.Index, sum + recipients)) is { } evicted)
+        {
+            _originList[evicted.Value.Notices].CausedBy.Add(UnknownCause, evicted.Value.Recipients);
+        }
+    }
+
+    /// <summary>
+    /// Notifications whose cause never showed up in the log (it was queued before the log starts, or is still open at
+    /// its end) are credited to an unknown cause. Call once the log is read; calling again does nothing more.
+    /// </summary>
+    public void SettlePendingNotices()
+    {
+        foreach (var (_, pending) in _pendingNotices.Drain())
+        {
+            _originList[pending.Notices].CausedBy.Add(UnknownCause, pending.Recipients);
         }
     }
 
@@ -388,7 +456,7 @@ public sealed class DiagnoseObserver(UidNames uids, ServerFacts? server = null) 
                 if (!string.IsNullOrEmpty(e.ClientIp))
                 {
                     // Without a name, only the IP tells whose password was guessed: the login it later sends as.
-                    FailuresFrom(e.ClientIp)?.Add(e.TimeUtc, e.Count);
+                    FailuresFrom(e.ClientIp)?.Add(e.TimeUtc, e.Count, e.SaslUser);
                 }
                 break;
             // Postfix writes these reasons in this case, always: ordinal search is several times faster than ignoring case.

@@ -20,6 +20,7 @@ public static class DiagnoseService
     /// <summary>Judges what the observer gathered and attaches the actions (and queue counts) to each culprit.</summary>
     public static Diagnosis Finish(DiagnoseObserver observer, IReadOnlyList<QueuedMessage>? queue)
     {
+        observer.SettlePendingNotices();
         var diagnosis = Detector.Judge(observer);
         foreach (var c in diagnosis.Culprits)
         {

@@ -38,6 +38,7 @@ internal static class LoginEvidence
             ev.Define("sender-mismatch", $"{s.SenderMismatches} of {s.Messages} messages with an envelope sender that is not the login ({s.Senders.CountText} different senders)", 15);
         }
 
+        GuessedIn(ctx, s, ev);
         var departs = ev.DefiningPoints > 0;
 
         // Failures naming this login, from whichever IP; and failures from an IP (naming anyone) before it first sent as this login.
@@ -88,5 +89,43 @@ internal static class LoginEvidence
             ev.Corroborate("fan-out", $"wrote to {distinct} distinct external addresses; its busier peers write to {peers:F0}", 10);
         }
         return new Finding();
+    }
+
+    /// <summary>
+    /// A client IP that failed to log in under other names, names that never sent mail here, and logged in as this
+    /// login: a guesser that found its password. A user mistypes its own password; an office behind one address shows
+    /// failures of names that then log in. Two foreign names are what no user types.
+    /// </summary>
+    private static void GuessedIn(JudgeContext ctx, OriginStats s, EvidenceSet ev)
+    {
+        var o = ctx.Observer;
+        var foreign = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+        var guessers = new List<string>();
+        foreach (var ip in s.IpFirstSeen.Keys)
+        {
+            if (!o.AuthFailuresByIp.TryGetValue(ip, out var byIp))
+            {
+                continue;
+            }
+            var before = foreign.Count;
+            foreach (var name in byIp.Logins.Items)
+            {
+                if (!name.Equals(s.Id.Key, StringComparison.OrdinalIgnoreCase) && !o.Origins.ContainsKey(new OriginId(CulpritKind.Sasl, name)))
+                {
+                    foreign.Add(name);
+                }
+            }
+            if (foreign.Count > before)
+            {
+                guessers.Add(ip);
+            }
+        }
+        if (foreign.Count >= 2)
+        {
+            var names = string.Join(", ", foreign.Take(4)) + (foreign.Count > 4 ? $" and {foreign.Count - 4} more" : "");
+            ev.Define("guessed-in",
+                $"client IP{(guessers.Count == 1 ? "" : "s")} {string.Join(", ", guessers.Order(StringComparer.Ordinal).Take(3))} failed to log in as {foreign.Count} other names that never sent mail here ({names}), then logged in as this login: a guesser that found its password",
+                20);
+        }
     }
 }

@@ -16,6 +16,8 @@ public class NotificationCauseTests
         o.OnChain(failed);
         o.OnChain(f.Bounce(Start.AddMinutes(1), "x@forged.example", causedBy: failed.Root.QueueId));
         o.OnChain(f.Bounce(Start.AddMinutes(2), "y@forged.example", causedBy: "NOTSEEN1"));
+        Assert.False(o.Origins[new OriginId(CulpritKind.Bounce, "")].CausedBy.Counts.ContainsKey("unknown"));
+        o.SettlePendingNotices();
         var counts = o.Origins[new OriginId(CulpritKind.Bounce, "")].CausedBy.Counts;
         Assert.Equal(1, counts["relay:203.0.113.9"]);
         Assert.Equal(1, counts["unknown"]);
@@ -35,6 +37,7 @@ public class NotificationCauseTests
         }
         o.OnChain(f.Bounce(Start.AddHours(1), "x@forged.example", causedBy: failed[0].Root.QueueId));
         o.OnChain(f.Bounce(Start.AddHours(1), "x@forged.example", causedBy: failed[2].Root.QueueId));
+        o.SettlePendingNotices();
         var counts = o.Origins[new OriginId(CulpritKind.Bounce, "")].CausedBy.Counts;
         Assert.Equal(1, counts["unknown"]);
         Assert.Equal(1, counts["relay:203.0.113.3"]);
