@@ -15,8 +15,8 @@ public sealed class AuditRelayCommand : AsyncCommand<AuditRelayCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
-        [CommandArgument(0, "[HOST[:PORT]]")]
-        [Description("SMTP server to probe: HOST, HOST:PORT, [IPv6]:PORT. Default 127.0.0.1:25.")]
+        [CommandArgument(0, "[TARGET]")]
+        [Description("SMTP server to probe: HOST, HOST:PORT, [[IPv6]]:PORT. Default 127.0.0.1:25.")]
         public string? Target { get; init; }
 
         [CommandOption("--from <ADDR>")]
