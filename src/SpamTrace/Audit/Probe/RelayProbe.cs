@@ -27,15 +27,29 @@ public static partial class RelayProbe
         var greeting = await smtp.ReadReplyAsync("connecting", cancellationToken);
         var fromThisHost = IsThisHost(local.Address, remote.Address);
         RelayProbeResult Finish(RelayVerdict verdict, string reason, string? serverName = null, XclientUse xclient = XclientUse.NotOffered,
-            SmtpReply? xclientReply = null, IReadOnlyList<RelayTrial>? trials = null, int total = 0, string? stopped = null) => new()
+            SmtpReply? xclientReply = null, IReadOnlyList<RelayTrial>? trials = null, int total = 0, string? stopped = null)
         {
-            Target = target, Remote = remote, Local = local, Greeting = greeting, ServerName = serverName, Tls = smtp.IsTls,
-            Xclient = xclient, XclientReply = xclientReply,
-            ProbeAddress = xclient == XclientUse.Used ? options.XclientAddress! : local.Address,
-            FromThisHost = fromThisHost && xclient != XclientUse.Used,
-            Trials = trials ?? [], TricksTotal = total, StoppedBecause = stopped, Verdict = verdict, Reason = reason,
-            Transcript = smtp.Transcript, Elapsed = clock.Elapsed,
-        };
+            return new RelayProbeResult
+            {
+                Target = target,
+                Remote = remote,
+                Local = local,
+                Greeting = greeting,
+                ServerName = serverName,
+                Tls = smtp.IsTls,
+                Xclient = xclient,
+                XclientReply = xclientReply,
+                ProbeAddress = xclient == XclientUse.Used ? options.XclientAddress! : local.Address,
+                FromThisHost = fromThisHost && xclient != XclientUse.Used,
+                Trials = trials ?? [],
+                TricksTotal = total,
+                StoppedBecause = stopped,
+                Verdict = verdict,
+                Reason = reason,
+                Transcript = smtp.Transcript,
+                Elapsed = clock.Elapsed,
+            };
+        }
         if (greeting.Code != 220)
         {
             return Finish(RelayVerdict.Closed, $"the server refuses this client at connect: {greeting}");
