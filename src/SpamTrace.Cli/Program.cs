@@ -58,6 +58,8 @@ app.Configure(config =>
         audit.SetDescription("Audit the server: what makes it an easy spam source or gets its mail refused.");
         audit.AddCommand<SpamTrace.Cli.Commands.AuditDnsCommand>("dns")
             .WithDescription("SPF, DKIM, DMARC, PTR/HELO, blocklists and DNSWL of the sending domains and addresses, with the records to publish.");
+        audit.AddCommand<SpamTrace.Cli.Commands.AuditRelayCommand>("relay")
+            .WithDescription("Probe an SMTP server with the 16 open-relay tricks (stops after RCPT, never sends), as an Internet client via XCLIENT.");
     });
 
     // Lab and maintenance helpers.
