@@ -11,7 +11,7 @@ public static class ActionPlanner
 {
     private const int MaxSendersInFilter = 20;
 
-    public static IReadOnlyList<ActionStep> For(OriginAssessment a) => a.Id.Kind switch
+    public static IReadOnlyList<ActionStep> For(OriginAssessment a) => WithAudit(a.Id.Kind, a.Id.Kind switch
     {
         CulpritKind.Sasl => StolenAccount(a),
         CulpritKind.Local => LocalSender(a),
@@ -19,7 +19,11 @@ public static class ActionPlanner
         CulpritKind.Bounce => Backscatter(a),
         CulpritKind.Forward => Forwarding(a),
         _ => [new ActionStep("Find the origin", null, "The log starts after these messages were queued; run diagnose on older, rotated logs too (mail.log.1, mail.log.2.gz).")],
-    };
+    });
+
+    /// <summary>For an open relay or a stolen login, the config audit's findings tell how it was possible.</summary>
+    private static IReadOnlyList<ActionStep> WithAudit(CulpritKind kind, IReadOnlyList<ActionStep> steps) =>
+        kind is CulpritKind.Relay or CulpritKind.Sasl && Audit.AuditHints.Advice(kind) is { } advice ? [.. steps, new ActionStep(advice, "spamtrace audit")] : steps;
 
     private static List<ActionStep> StolenAccount(OriginAssessment a)
     {
