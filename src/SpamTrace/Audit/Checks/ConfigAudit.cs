@@ -30,7 +30,7 @@ public static class ConfigAudit
                     Note = hit.Note,
                     Links = check.Links,
                     Service = hit.Service,
-                    Appliable = hit.Changes.Count > 0 && hit.OtherCommands.Count == 0,
+                    Appliable = hit.Changes.Count > 0 && hit.Changes.All(c => c.ServiceName is null) && hit.OtherCommands.Count == 0,
                 };
                 report.Findings.Add(finding);
                 fixes.Add(new AppliableFix(finding, hit.Changes));

@@ -83,7 +83,7 @@ public static partial class HardeningChecks
         {
             var order = new[] { "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3" };
             var at = Array.IndexOf(order, min[2..]);
-            return at < 0 ? [] : order.Take(at).Where(old.Contains).ToList();
+            return at < 0 ? [] : order.Skip(at).Where(old.Contains).ToList();
         }
         var positive = items.Where(i => !i.StartsWith('!')).ToList();
         if (positive.Count > 0)
