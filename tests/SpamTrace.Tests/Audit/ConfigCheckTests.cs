@@ -83,6 +83,7 @@ public sealed class ConfigCheckTests : IDisposable
     {
         var f = Finds("relay.relay-domains-wide", "relay_domains = partner.example, com\nrelay_recipient_maps = hash:/etc/postfix/rr");
         Assert.Contains("com", f.Title);
+        Assert.DoesNotContain(fx.Audit("relay_domains = PH_HOSTNAME, intranet\nrelay_recipient_maps = hash:/x").Findings, x => x.Id == "relay.relay-domains-wide" && x.Title.Contains("PH_", StringComparison.Ordinal));
         Assert.Contains("postconf -e relay_domains=partner.example", f.Fix);
     }
 
@@ -175,6 +176,7 @@ public sealed class ConfigCheckTests : IDisposable
     public void Relay_domains_without_recipient_maps()
     {
         Finds("backscatter.relay-no-recipient-maps", "relay_domains = partner.example");
+        Assert.DoesNotContain(fx.Audit("relay_domains = $mydestination").Findings, f => f.Id == "backscatter.relay-no-recipient-maps");
     }
 
     [Fact]
@@ -221,7 +223,7 @@ public sealed class ConfigCheckTests : IDisposable
     [Theory]
     [InlineData("!SSLv2, !SSLv3", "TLSv1,TLSv1.1")]
     [InlineData(">=TLSv1.2", "")]
-    [InlineData(">=TLSv1", "SSLv3")]
+    [InlineData(">=TLSv1", "TLSv1,TLSv1.1")]
     [InlineData("TLSv1.2 TLSv1.3", "")]
     [InlineData("!SSLv2:!SSLv3:!TLSv1:!TLSv1.1", "")]
     public void Old_TLS_protocols(string value, string allowed)

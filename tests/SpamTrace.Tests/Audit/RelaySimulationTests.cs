@@ -165,6 +165,7 @@ public sealed class RelaySimulationTests : IDisposable
         var s = Simulate(master: master);
         Assert.True(Case(s, "smtp (postscreen", ClientKind.Internet, ours: false).Relays);
         Assert.False(Case(s, "submission", ClientKind.Internet, ours: false).Relays);
+        Assert.Equal(25, s.Single(x => x.Label.StartsWith("smtp (postscreen", StringComparison.Ordinal)).Port);
     }
 
     [Fact]

@@ -9,7 +9,8 @@ public static partial class BackscatterChecks
     public static readonly ConfigCheck RelayNoRecipients = new("backscatter.relay-no-recipient-maps", AuditSeverity.High,
         "relay_domains without relay_recipient_maps",
         "Mail for any address of a relay domain is accepted and bounced later when the next hop refuses it: backscatter to forged senders, in your name.",
-        ctx => ctx.Items("relay_domains").Count > 0 && ctx.Items("relay_recipient_maps").Count == 0
+        // relay_domains defaults to $mydestination under old compatibility levels: those domains are local, not relayed.
+        ctx => ctx.Items("relay_domains").Except(ctx.Items("mydestination"), StringComparer.OrdinalIgnoreCase).Any() && ctx.Items("relay_recipient_maps").Count == 0
             ? [new CheckHit([ctx.Evidence("relay_domains"), ctx.Evidence("relay_recipient_maps")])
                 { Note = "Set relay_recipient_maps to a table of the valid addresses of those domains (postconf -e 'relay_recipient_maps = hash:/etc/postfix/relay_recipients', then postmap it)." }]
             : []);

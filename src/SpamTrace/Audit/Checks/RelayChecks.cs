@@ -97,7 +97,7 @@ public static class RelayChecks
         foreach (var item in ctx.Items("relay_domains"))
         {
             var bare = item.TrimStart('.');
-            var tld = !item.Contains(':') && !item.StartsWith('/') && !bare.Contains('.') && bare.Length > 0 && bare != "localhost" && !bare.StartsWith('$');
+            var tld = !item.Contains(':') && !item.StartsWith('/') && !bare.Contains('.') && bare.Length >= 2 && bare != "localhost" && bare.All(char.IsAsciiLetterLower);
             var catchAll = item is "*" || item.StartsWith("static:", StringComparison.Ordinal);
             if (tld || catchAll)
             {

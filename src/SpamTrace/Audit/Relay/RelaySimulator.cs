@@ -6,7 +6,8 @@ namespace SpamTrace.Audit.Relay;
 /// <summary>The simulation of one smtpd service: its label, the master.cf entry (null: main.cf alone) and the cases.</summary>
 public sealed record ServiceRelay(string Label, MasterService? Service, IReadOnlyList<RelayVerdict> Verdicts, bool AuthOffered)
 {
-    public int? Port => Service?.Port ?? 25;
+    /// <summary>The TCP port; the pass smtpd behind postscreen answers on 25.</summary>
+    public int? Port => Service is null || Service.Type == "pass" ? 25 : Service.Port;
 }
 
 /// <summary>
@@ -40,7 +41,8 @@ public static class RelaySimulator
             }
             else if (s.IsPostscreen && pass is not null)
             {
-                list.Add(($"{s.Name} (postscreen, then {pass.Name})", MergePostscreen(s, pass)));
+                // postscreen's own -o settings do not reach smtpd: the pass service's are the ones that count (and get fixed).
+                list.Add(($"{s.Name} (postscreen, then {pass.Name})", pass));
             }
         }
         if (config.Services.Count == 0)
@@ -49,10 +51,6 @@ public static class RelaySimulator
         }
         return list;
     }
-
-    /// <summary>The pass smtpd answers on postscreen's address: keep its overrides, take the postscreen's name and port.</summary>
-    private static MasterService MergePostscreen(MasterService postscreen, MasterService pass) =>
-        pass with { Name = postscreen.Name, Type = "inet", Overrides = [.. postscreen.Overrides, .. pass.Overrides] };
 
     public static ServiceRelay SimulateService(PostfixConfig config, string label, MasterService? service, Func<string, string?> readFile)
     {
