@@ -56,6 +56,9 @@ app.Configure(config =>
     config.AddBranch("audit", audit =>
     {
         audit.SetDescription("Audit the server: what makes it an easy spam source or gets its mail refused.");
+        audit.SetDefaultCommand<SpamTrace.Cli.Commands.AuditCommand>();
+        audit.AddCommand<SpamTrace.Cli.Commands.AuditCommand>("config")
+            .WithDescription("The Postfix configuration audit (also `spamtrace audit` alone): open relay, submission, limits, backscatter, HELO, hardening, and who may relay per smtpd service.");
         audit.AddCommand<SpamTrace.Cli.Commands.AuditDnsCommand>("dns")
             .WithDescription("SPF, DKIM, DMARC, PTR/HELO, blocklists and DNSWL of the sending domains and addresses, with the records to publish.");
         audit.AddCommand<SpamTrace.Cli.Commands.AuditRelayCommand>("relay")

@@ -15,7 +15,7 @@ public static class ActionPlanner
     /// <summary>The steps for one culprit; logins are blocked as <paramref name="access"/> says (null: Postfix's defaults assumed).</summary>
     /// <param name="a">The culprit.</param>
     /// <param name="access">How this server blocks a login, read from its postconf.</param>
-    public static IReadOnlyList<ActionStep> For(OriginAssessment a, AccessCheck? access = null) => a.Id.Kind switch
+    public static IReadOnlyList<ActionStep> For(OriginAssessment a, AccessCheck? access = null) => WithAudit(a.Id.Kind, a.Id.Kind switch
     {
         CulpritKind.Sasl => StolenAccount(a, access ?? AccessCheck.Assumed()),
         CulpritKind.Local => LocalSender(a),
@@ -23,7 +23,11 @@ public static class ActionPlanner
         CulpritKind.Bounce => Backscatter(a),
         CulpritKind.Forward => Forwarding(a),
         _ => [new ActionStep("Find the origin", null, "The log starts after these messages were queued; run diagnose on older, rotated logs too (mail.log.1, mail.log.2.gz).")],
-    };
+    });
+
+    /// <summary>For an open relay or a stolen login, the config audit's findings tell how it was possible.</summary>
+    private static IReadOnlyList<ActionStep> WithAudit(CulpritKind kind, IReadOnlyList<ActionStep> steps) =>
+        kind is CulpritKind.Relay or CulpritKind.Sasl && Audit.AuditHints.Advice(kind) is { } advice ? [.. steps, new ActionStep(advice, "spamtrace audit")] : steps;
 
     private static List<ActionStep> StolenAccount(OriginAssessment a, AccessCheck access)
     {
