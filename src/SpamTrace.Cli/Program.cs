@@ -58,6 +58,10 @@ app.Configure(config =>
             .WithDescription("SPF, DKIM, DMARC, PTR/HELO, blocklists and DNSWL of the sending domains and addresses, with the records to publish.");
     });
 
+    // Web scan: the PHP that sends the spam.
+    config.AddCommand<SpamTrace.Cli.Commands.WebScanCommand>("webscan")
+        .WithDescription("Find the PHP mailers, backdoors and droppers in the web roots: ranked, explained, with quarantine.");
+
     // Lab and maintenance helpers.
     config.AddCommand<SpamTrace.Cli.Commands.ScanCommand>("scan")
         .WithDescription("Read and parse logs end to end: inputs, bytes, lines, events by kind, unknown lines, errors, MB/s.");
