@@ -65,6 +65,10 @@ app.Configure(config =>
             .WithDescription("Probe an SMTP server with the 16 open-relay tricks (stops after RCPT, never sends), as an Internet client via XCLIENT.");
     });
 
+    // Web scan: the PHP that sends the spam.
+    config.AddCommand<SpamTrace.Cli.Commands.WebScanCommand>("webscan")
+        .WithDescription("Find the PHP mailers, backdoors and droppers in the web roots: ranked, explained, with quarantine.");
+
     // Lab and maintenance helpers.
     config.AddCommand<SpamTrace.Cli.Commands.ScanCommand>("scan")
         .WithDescription("Read and parse logs end to end: inputs, bytes, lines, events by kind, unknown lines, errors, MB/s.");
