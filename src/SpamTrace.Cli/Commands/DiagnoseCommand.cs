@@ -12,7 +12,7 @@ namespace SpamTrace.Cli.Commands;
 /// <summary>`spamtrace diagnose`: who makes this server send spam, since when, who blocks us, and what to type to stop it.</summary>
 public sealed class DiagnoseCommand : Command<DiagnoseCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : JournalInputSettings
     {
         [CommandArgument(0, "[LOG]")]
         [Description("Log files, directories, globs or - for stdin. Default: /var/log/maillog*, /var/log/mail.log*; without any, the bundled sample incident.")]
@@ -61,14 +61,6 @@ public sealed class DiagnoseCommand : Command<DiagnoseCommand.Settings>
         [CommandOption("--sample")]
         [Description("Run on the bundled sample incident (a real Postfix lab log) instead of this machine's logs.")]
         public bool Sample { get; init; }
-
-        [CommandOption("--journal")]
-        [Description("Read Postfix's records from the systemd journal (journalctl -o json) instead of log files; the default when no mail log file exists.")]
-        public bool Journal { get; init; }
-
-        [CommandOption("--journal-dir <DIR>")]
-        [Description("Read a copied journal directory (journalctl -D DIR).")]
-        public string? JournalDir { get; init; }
 
         [CommandOption("--keep-going")]
         [Description("When some inputs cannot be read, exit on the verdict of the rest (default: exit 2).")]

@@ -13,7 +13,7 @@ namespace SpamTrace.Cli.Commands;
 /// <summary>Reads and parses logs end to end and prints what was read: a health check of the reader and parser, and a benchmark.</summary>
 public sealed class ScanCommand : Command<ScanCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : JournalInputSettings
     {
         [CommandArgument(0, "[LOG]")]
         [Description("Log files (plain, .gz, .bz2, .xz, .zst, journalctl -o json), directories, globs or /dev/stdin. Default: /var/log/maillog*, /var/log/mail.log*.")]
@@ -34,14 +34,6 @@ public sealed class ScanCommand : Command<ScanCommand.Settings>
         [CommandOption("--workers <N>")]
         [Description("Parsing threads (default: one per core).")]
         public int? Workers { get; init; }
-
-        [CommandOption("--journal")]
-        [Description("Read Postfix's records from the systemd journal (journalctl -o json) instead of log files; the default when no mail log file exists.")]
-        public bool Journal { get; init; }
-
-        [CommandOption("--journal-dir <DIR>")]
-        [Description("Read a copied journal directory (journalctl -D DIR).")]
-        public string? JournalDir { get; init; }
 
         [CommandOption("--keep-going")]
         [Description("When some inputs cannot be read, exit 0 on the rest (default: exit 2).")]

@@ -11,7 +11,7 @@ namespace SpamTrace.Cli.Commands;
 /// <summary>`spamtrace trace QUERY [LOG...]`: every chain matching the query, with its notifications. Exit 0 when something matched, 1 when nothing did (as grep).</summary>
 public sealed class TraceCommand : Command<TraceCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : JournalInputSettings
     {
         [CommandArgument(0, "<QUERY>")]
         [Description("Queue ID, Message-ID, address (sender or recipient), SASL username or client IP.")]
@@ -40,14 +40,6 @@ public sealed class TraceCommand : Command<TraceCommand.Settings>
         [CommandOption("--host <HOST>")]
         [Description("Only this syslog host (central log servers).")]
         public string? Host { get; init; }
-
-        [CommandOption("--journal")]
-        [Description("Read Postfix's records from the systemd journal (journalctl -o json) instead of log files; the default when no mail log file exists.")]
-        public bool Journal { get; init; }
-
-        [CommandOption("--journal-dir <DIR>")]
-        [Description("Read a copied journal directory (journalctl -D DIR).")]
-        public string? JournalDir { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
