@@ -27,7 +27,7 @@ public sealed class DnsAudit(IDnsResolver resolver, IReadOnlyList<Blocklist>? bl
         var addresses = targets.Addresses.Select(a => a.Value).ToList();
         var helo = targets.Helo?.Value;
         var domainTasks = targets.Domains.Select(d => CheckDomainAsync(cached, d.Value, addresses, helo, targets, cancellationToken)).ToList();
-        var ptrTasks = addresses.Select(a => new PtrAudit(cached).CheckAsync(a, helo, cancellationToken)).ToList();
+        var ptrTasks = addresses.Select(a => new PtrAudit(cached).CheckAsync(a, targets.HeloOf(a)?.Value, cancellationToken)).ToList();
         var blocklistTask = new BlocklistAudit(cached, blocklists).CheckAsync(addresses, targets.Domains.Select(d => d.Value).ToList(), cancellationToken);
         var output = new DnsCheckOutput();
         foreach (var part in await Task.WhenAll(domainTasks).ConfigureAwait(false))
@@ -120,6 +120,7 @@ public sealed class DnsAudit(IDnsResolver resolver, IReadOnlyList<Blocklist>? bl
         {
             parts.Add($"HELO {helo.Value} ({helo.Source})");
         }
+        parts.AddRange(targets.HeloByAddress.Select(h => $"HELO {h.Value.Value} from {h.Key} ({h.Value.Source})"));
         parts.AddRange(targets.Selectors.Select(s => $"DKIM {s.Selector}._domainkey.{s.Domain} ({s.Source})"));
         return "Checked: " + string.Join("; ", parts);
     }

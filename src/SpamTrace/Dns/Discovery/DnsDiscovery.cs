@@ -92,6 +92,13 @@ public static class DnsDiscovery
             targets.Addresses.AddRange(found.Addresses);
         }
         targets.Helo = options.Helo is { } helo ? new Sourced<string>(helo, "--helo") : found.Helo;
+        if (options.Helo is null)
+        {
+            foreach (var (address, transportHelo) in found.HeloByAddress.Where(h => targets.Addresses.Any(a => a.Value.Equals(h.Key))))
+            {
+                targets.HeloByAddress[address] = transportHelo;
+            }
+        }
         var given = options.Selectors.Select(Selector).ToList();
         if (given.Count > 0)
         {

@@ -11,6 +11,12 @@ public sealed class DnsTargets
 
     public Sourced<string>? Helo { get; set; }
 
+    /// <summary>HELO names of smtp transports that bind their own address (master.cf -o smtp_bind_address and -o smtp_helo_name).</summary>
+    public Dictionary<IPAddress, Sourced<string>> HeloByAddress { get; } = [];
+
+    /// <summary>The name this server says in HELO when it sends from <paramref name="address"/>.</summary>
+    public Sourced<string>? HeloOf(IPAddress address) => HeloByAddress.TryGetValue(address, out var helo) ? helo : Helo;
+
     public List<DkimSelector> Selectors { get; } = [];
 
     /// <summary>The signing software found (amavis, opendkim, rspamd), for the set-up commands when DKIM is missing.</summary>
