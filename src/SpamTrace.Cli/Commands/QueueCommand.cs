@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SpamTrace.Common;
 using SpamTrace.Queue;
 using SpamTrace.Reputation;
 using Spectre.Console;
@@ -297,7 +298,7 @@ internal static class SystemUsers
 }
 
 /// <summary>A stream with one byte (already read to sniff the format) put back in front.</summary>
-internal sealed class PrefixedStream(byte first, Stream rest, bool empty) : Stream
+internal sealed class PrefixedStream(byte first, Stream rest, bool empty) : ReadOnlyStream
 {
     private bool _pending = !empty;
 
@@ -312,14 +313,4 @@ internal sealed class PrefixedStream(byte first, Stream rest, bool empty) : Stre
         }
         return rest.Read(buffer, offset, count);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

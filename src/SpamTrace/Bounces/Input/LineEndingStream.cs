@@ -1,9 +1,11 @@
+using SpamTrace.Common;
+
 namespace SpamTrace.Bounces.Input;
 
 /// <summary>
 /// Normalises line ends to LF: CRLF (DOS) and lone CR (old Mac) alike, so MimeKit and the mbox splitter see lines.
 /// </summary>
-public sealed class LineEndingStream(Stream inner) : Stream
+public sealed class LineEndingStream(Stream inner) : ReadOnlyStream
 {
     private bool _lastWasCr;
 
@@ -36,16 +38,6 @@ public sealed class LineEndingStream(Stream inner) : Stream
             }
         }
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,7 +1,9 @@
+using SpamTrace.Common;
+
 namespace SpamTrace.Bounces.Input;
 
 /// <summary>A read-only stream whose first bytes can be looked at before reading (gzip magic, mbox "From "), also on pipes.</summary>
-public sealed class PeekableStream(Stream inner) : Stream
+public sealed class PeekableStream(Stream inner) : ReadOnlyStream
 {
     private byte[] _pending = [];
     private int _pendingAt;
@@ -51,16 +53,6 @@ public sealed class PeekableStream(Stream inner) : Stream
         }
         return inner.Read(buffer);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

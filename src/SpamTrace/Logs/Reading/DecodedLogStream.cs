@@ -1,3 +1,5 @@
+using SpamTrace.Common;
+
 namespace SpamTrace.Logs.Reading;
 
 /// <summary>A log input that cannot be read to its end (corrupt or truncated compressed data): the message says how far it got.</summary>
@@ -7,7 +9,7 @@ public sealed class CorruptInputException(string message, Exception? inner = nul
 /// The decompressed bytes of one log, with what the reader needs besides them: how many stored bytes were
 /// consumed (progress) and errors that name the format and the offset reached.
 /// </summary>
-public sealed class DecodedLogStream : Stream
+public sealed class DecodedLogStream : ReadOnlyStream
 {
     private readonly Stream _decoded;
     private readonly SourceCountingStream _source;
@@ -65,13 +67,5 @@ public sealed class DecodedLogStream : Stream
         base.Dispose(disposing);
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => DecodedBytesRead; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

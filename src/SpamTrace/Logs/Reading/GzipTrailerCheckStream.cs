@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using SpamTrace.Common;
 
 namespace SpamTrace.Logs.Reading;
 
@@ -9,7 +10,7 @@ namespace SpamTrace.Logs.Reading;
 /// concatenated files) declares one size per member: on a mismatch a file that can be read again is scanned
 /// for its members' sizes before it is called truncated.
 /// </summary>
-internal sealed class GzipTrailerCheckStream(Stream gzip, SourceCountingStream source, Func<Stream>? reopenStored) : Stream
+internal sealed class GzipTrailerCheckStream(Stream gzip, SourceCountingStream source, Func<Stream>? reopenStored) : ReadOnlyStream
 {
     private long _decompressed;
 
@@ -50,13 +51,5 @@ internal sealed class GzipTrailerCheckStream(Stream gzip, SourceCountingStream s
         base.Dispose(disposing);
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => _decompressed; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

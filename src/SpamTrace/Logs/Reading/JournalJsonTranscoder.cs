@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
+using SpamTrace.Common;
 
 namespace SpamTrace.Logs.Reading;
 
@@ -10,7 +11,7 @@ namespace SpamTrace.Logs.Reading;
 /// (<c>2024-03-23T05:01:52.123456+00:00 host ident[pid]: message</c>) as it is read, so the parser sees
 /// one format family and line numbers still match the export's.
 /// </summary>
-internal sealed class JournalJsonTranscoder(Stream inner) : Stream
+internal sealed class JournalJsonTranscoder(Stream inner) : ReadOnlyStream
 {
     private static readonly byte[] RealtimeKey = "\"__REALTIME_TIMESTAMP\""u8.ToArray();
     private static readonly byte[] MessageKey = "\"MESSAGE\""u8.ToArray();
@@ -272,14 +273,4 @@ internal sealed class JournalJsonTranscoder(Stream inner) : Stream
         }
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using SpamTrace.Common;
 
 namespace SpamTrace.Logs.Reading;
 
@@ -8,7 +9,7 @@ namespace SpamTrace.Logs.Reading;
 /// decompressor recovers more of a truncated file than a managed decoder), or `journalctl -o json`. The program's
 /// non-zero exit becomes an error after its last output byte, with its message, so everything it printed is read.
 /// </summary>
-internal sealed class ProcessOutputStream : Stream
+internal sealed class ProcessOutputStream : ReadOnlyStream
 {
     private const int MaxErrorText = 4096;
 
@@ -169,14 +170,4 @@ internal sealed class ProcessOutputStream : Stream
         }
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using SpamTrace.Common;
 
 namespace SpamTrace.Logs.Reading;
 
@@ -7,7 +8,7 @@ namespace SpamTrace.Logs.Reading;
 /// When peeking failed, <paramref name="failure"/> is raised after the bytes peeked, in place of the rest, so a
 /// decoder error is reported where it happened and nothing read before it is lost.
 /// </summary>
-internal sealed class ReplayStream(byte[] head, int headLength, Stream rest, ExceptionDispatchInfo? failure = null) : Stream
+internal sealed class ReplayStream(byte[] head, int headLength, Stream rest, ExceptionDispatchInfo? failure = null) : ReadOnlyStream
 {
     private int _headPosition;
     private long _position;
@@ -73,14 +74,6 @@ internal sealed class ReplayStream(byte[] head, int headLength, Stream rest, Exc
         base.Dispose(disposing);
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     /// <summary>Bytes read so far (some decoders ask, e.g. SharpCompress's XZStream).</summary>
     public override long Position { get => _position; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,3 +1,5 @@
+using SpamTrace.Common;
+
 namespace SpamTrace.Logs.Reading;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace SpamTrace.Logs.Reading;
 /// last eight bytes read: at the end of a gzip file they are its trailer (CRC32, ISIZE), which lets
 /// <see cref="DecodedLogStream"/> notice a truncated .gz that GZipStream ends silently.
 /// </summary>
-internal sealed class SourceCountingStream(Stream inner) : Stream
+internal sealed class SourceCountingStream(Stream inner) : ReadOnlyStream
 {
     private readonly byte[] _tail = new byte[8];
     private int _tailLength;
@@ -51,13 +53,5 @@ internal sealed class SourceCountingStream(Stream inner) : Stream
         base.Dispose(disposing);
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
